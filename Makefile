@@ -1,0 +1,128 @@
+# SPDX-License-Identifier: GPL-2.0
+# fragtest: reproduce, test and explain high-order page allocation failures.
+#
+#   make [all]            userspace into $(BUILD), module for $(KDIR) when present
+#   make run_tests        the suite on the running kernel (KTAP on stdout)
+#   make vmtest           the suite on KERNEL (alias, release or tree) under QEMU
+#   make check            unit tests, run_tests on the host, vmtest on 6.1 and 6.12
+#   make clean
+#
+# Variables: KDIR (kernel build tree for the module), KSRC (kernel source tree
+# for the kselftest harness), KERNEL (default 6.12), BUILD (default build),
+# VMTEST_ARGS (extra scripts/vmtest options), TESTS (run only these tests).
+
+BUILD     ?= build
+KERNEL    ?= 6.12
+CHECK_KERNELS ?= 6.1 6.12
+CC        ?= gcc
+CFLAGS    ?= -O2 -g
+WARN      := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-format-nonliteral
+FT_CFLAGS := -std=c11 -D_GNU_SOURCE -Ilib $(WARN) $(CFLAGS)
+LDLIBS    := -lm
+
+# The kselftest harness comes from a kernel tree at build time, never from git.
+ifneq ($(KSRC),)
+HARNESS_DIR := $(KSRC)/tools/testing/selftests
+else
+HARNESS_DIR := $(BUILD)/ksrc/tools/testing/selftests
+endif
+HARNESS   := $(HARNESS_DIR)/kselftest_harness.h
+
+# The module is built for KDIR; default to the running kernel's tree if any.
+KDIR      ?= $(wildcard /lib/modules/$(shell uname -r)/build)
+KREL      := $(if $(KDIR),$(shell cat $(KDIR)/include/config/kernel.release 2>/dev/null))
+
+LIB_SRC   := $(wildcard lib/*.c)
+LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
+LIB_A     := $(BUILD)/libfragtest.a
+CLI_SRC   := $(wildcard tools/*.c)
+CLI_OBJ   := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
+CLI       := $(BUILD)/bin/fragtest
+WL_SRC    := $(wildcard workloads/*.c)
+WL_BIN    := $(WL_SRC:workloads/%.c=$(BUILD)/bin/%)
+UNIT_SRC  := $(wildcard tests/test_*.c)
+UNIT_BIN  := $(UNIT_SRC:tests/%.c=$(BUILD)/tests/%)
+SELF_SRC  := $(wildcard selftests/*.c)
+SELF_BIN  := $(SELF_SRC:selftests/%.c=$(BUILD)/selftests/%)
+MOD_SRC   := $(wildcard modules/fragtest/*.c modules/fragtest/*.h modules/fragtest/Kbuild)
+MOD_KO    := $(if $(and $(KREL),$(MOD_SRC)),$(BUILD)/modules/$(KREL)/fragtest.ko)
+
+# Libraries that only some programs need; -l flags per program below.
+WL_LIBS_pagecache_fill := -luring -lnuma
+WL_LIBS_anon_file_mix  := -lnuma
+WL_LIBS_veth_churn     := -lmnl
+WL_LIBS_fragment       := -luring -lnuma -lmnl
+
+.PHONY: all userspace module unit run_tests vmtest check clean deps harness
+.DEFAULT_GOAL := all
+
+all: userspace module
+
+userspace: $(CLI) $(WL_BIN) $(UNIT_BIN) $(SELF_BIN)
+
+module: $(MOD_KO)
+
+deps:
+	@scripts/deps build
+
+$(BUILD)/obj/%.o: %.c $(wildcard lib/*.h) | deps
+	@mkdir -p $(dir $@)
+	$(CC) $(FT_CFLAGS) -MMD -c -o $@ $<
+
+$(LIB_A): $(LIB_OBJ)
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
+$(CLI): $(CLI_OBJ) $(LIB_A)
+	@mkdir -p $(dir $@)
+	$(CC) $(FT_CFLAGS) -o $@ $(CLI_OBJ) $(LIB_A) $(LDLIBS)
+
+$(BUILD)/bin/%: workloads/%.c $(LIB_A) $(wildcard workloads/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(FT_CFLAGS) -Iworkloads -o $@ $< $(LIB_A) $(WL_LIBS_$*) $(LDLIBS)
+
+harness: $(HARNESS)
+
+$(BUILD)/ksrc/tools/testing/selftests/kselftest_harness.h:
+	scripts/get-ksrc $(BUILD)/ksrc
+
+# Harness-based programs: the harness uses GNU extensions, hence gnu11.
+HARNESS_CFLAGS = $(subst -std=c11,-std=gnu11,$(FT_CFLAGS)) -I$(HARNESS_DIR) -Itests \
+	-Wno-unused-parameter -Wno-sign-compare
+
+$(BUILD)/tests/%: tests/%.c $(LIB_A) $(HARNESS) $(wildcard tests/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(HARNESS_CFLAGS) -DFRAGTEST_SRCDIR='"$(CURDIR)"' -o $@ $< $(LIB_A) $(LDLIBS)
+
+$(BUILD)/selftests/%: selftests/%.c $(LIB_A) $(HARNESS) $(wildcard selftests/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(HARNESS_CFLAGS) -Iselftests -o $@ $< $(LIB_A) $(LDLIBS)
+
+# Out-of-tree module, built in a copy per kernel release so that several
+# kernels' objects never mix and the source tree stays clean.
+$(BUILD)/modules/$(KREL)/fragtest.ko: $(MOD_SRC)
+	@mkdir -p $(BUILD)/modules/$(KREL)/src
+	cp $(MOD_SRC) $(BUILD)/modules/$(KREL)/src/
+	$(MAKE) -C $(KDIR) M=$(abspath $(BUILD)/modules/$(KREL)/src) W=1 modules
+	cp $(BUILD)/modules/$(KREL)/src/fragtest.ko $@
+
+unit: $(LIB_A) $(UNIT_BIN)
+	@scripts/run-suite --name unit $(UNIT_BIN)
+
+# The suite on the running kernel. Needs root for most tests; a test whose
+# needs are missing SKIPs with the reason.
+run_tests: all
+	@FRAGTEST_BUILD=$(abspath $(BUILD)) FRAGTEST_MODULE=$(abspath $(BUILD)/modules/$(shell uname -r)/fragtest.ko) \
+		scripts/run-suite --name selftests $(if $(TESTS),$(addprefix $(BUILD)/selftests/,$(TESTS)),$(SELF_BIN))
+
+vmtest: userspace
+	@scripts/vmtest-suite $(KERNEL) $(VMTEST_ARGS)
+
+check:
+	@scripts/check $(CHECK_KERNELS)
+
+clean:
+	rm -rf $(BUILD)/obj $(BUILD)/bin $(BUILD)/tests $(BUILD)/selftests $(BUILD)/modules \
+		$(BUILD)/libfragtest.a $(BUILD)/vm
+
+-include $(wildcard $(BUILD)/obj/*/*.d)

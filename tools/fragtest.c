@@ -1,0 +1,42 @@
+// SPDX-License-Identifier: GPL-2.0
+/* fragtest: entry point, dispatching to one subcommand per file. */
+#include <stdio.h>
+#include <string.h>
+
+#include "commands.h"
+
+struct command {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *summary;
+};
+
+static const struct command commands[] = {
+	{ "snapshot", cmd_snapshot,
+	  "buddy, pagetype, zone, vmstat and extfrag state of this kernel" },
+};
+
+static void usage(FILE *out)
+{
+	fprintf(out, "usage: fragtest COMMAND [ARGS]   (fragtest COMMAND --help)\n\ncommands:\n");
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(out, "  %-12s %s\n", commands[i].name, commands[i].summary);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return 2;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+		usage(stdout);
+		return 0;
+	}
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (!strcmp(argv[1], commands[i].name))
+			return commands[i].run(argc - 1, argv + 1);
+	fprintf(stderr, "fragtest: unknown command '%s'\n", argv[1]);
+	usage(stderr);
+	return 2;
+}
