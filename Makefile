@@ -116,7 +116,7 @@ run_tests: all
 		scripts/run-suite --name selftests $(if $(TESTS),$(addprefix $(BUILD)/selftests/,$(TESTS)),$(SELF_BIN))
 
 vmtest: userspace
-	@scripts/vmtest-suite $(KERNEL) $(VMTEST_ARGS)
+	@BUILD=$(BUILD) TESTS="$(TESTS)" scripts/vmtest-suite $(KERNEL) $(VMTEST_ARGS)
 
 check:
 	@scripts/check $(CHECK_KERNELS)

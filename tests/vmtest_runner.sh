@@ -1,0 +1,63 @@
+#!/bin/bash
+# Tests of scripts/vmtest itself, on real Debian kernels: what it runs, the
+# exit statuses bisect relies on (the command's; 125 for a VM failure), and
+# the VM features the scenarios need (NUMA nodes, scratch disk, results).
+# Prints TAP and a "# runner totals:" line like scripts/run-suite.
+set -uo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+vmtest=$top/scripts/vmtest
+kernel=${1:-6.12}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+n=0 pass=0 fail=0
+
+ok() { n=$((n + 1)); pass=$((pass + 1)); echo "ok $n $1"; }
+not_ok() { n=$((n + 1)); fail=$((fail + 1)); echo "not ok $n $1"; shift; for l in "$@"; do echo "# $l"; done; }
+check() { local name=$1; shift; if "$@"; then ok "$name"; else not_ok "$name" "failed: $*"; fi; }
+vm() { "$vmtest" --results "$tmp/r$n" "$@" </dev/null 2>"$tmp/err"; }
+
+echo "TAP version 13"
+echo "1..9"
+
+out=$(vm --kernel 6.1 -- uname -r)
+rc=$?
+check "uname_6_1_prints_6_1_release" test "$rc" = 0 -a -n "$(echo "$out" | grep -E '^6\.1\.[0-9]+-[0-9]+-amd64$')"
+
+out=$(vm --kernel "$kernel" -- sh -c 'echo out; echo err >&2; exit 0')
+check "stdout_and_stderr_separate" test "$out" = out -a "$(grep -c '^err$' "$tmp/err")" = 1
+
+vm --kernel "$kernel" -- false
+check "false_exits_1" test $? = 1
+
+vm --kernel "$kernel" -- sh -c 'exit 7'
+check "exit_status_is_the_commands" test $? = 7
+
+# A kernel image that cannot boot: zero-filled, with real modules beside it.
+kdir=$("$top/scripts/get-kernel" "$kernel" | tail -n1)
+mkdir -p "$tmp/bad"
+ln -s "$kdir/root" "$tmp/bad/root"
+cp "$kdir/release" "$tmp/bad/release"
+head -c 8M /dev/zero >"$tmp/bad/vmlinuz"
+start=$(date +%s)
+vm --kernel "$tmp/bad" --timeout 60 -- true
+rc=$?
+check "unbootable_image_exits_125_within_timeout" test "$rc" = 125 -a $(($(date +%s) - start)) -le 70
+
+vm --kernel "$kernel" --timeout 15 -- sleep 600
+check "timeout_exits_125" test $? = 125
+
+out=$(vm --kernel "$kernel" --numa 2 --memory 1G -- sh -c 'ls -d /sys/devices/system/node/node[0-9]* | wc -l')
+check "numa_2_gives_two_nodes" test "$out" = 2
+
+out=$(vm --kernel "$kernel" --scratch 256M -- sh -c 'findmnt -n -o FSTYPE /mnt/scratch; echo x > /mnt/scratch/f && cat /mnt/scratch/f')
+check "scratch_disk_is_writable_ext4" test "$out" = "ext4
+x"
+
+r=$tmp/results
+mkdir -p "$r"
+"$vmtest" --quiet --kernel "$kernel" --results "$r" -- sh -c 'echo hello > "$FRAGTEST_RESULTS/from-guest"' </dev/null 2>/dev/null
+check "results_dir_gets_console_dmesg_and_guest_files" test -s "$r/console.log" -a -s "$r/dmesg.log" -a "$(cat "$r/from-guest" 2>/dev/null)" = hello
+
+echo "# runner totals: pass:$pass fail:$fail skip:0"
+[[ $fail -eq 0 ]]
