@@ -1,0 +1,352 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * fragtest: fragmentation primitives. kswapd and kcompactd refill high-order
+ * blocks within milliseconds, so a fragmented state is built and used within
+ * one request:
+ *
+ *   pin   - take order-0 pages of a zone down to a floor, then free all of
+ *           them but one page of every aligned 2^k group: what stays free
+ *           next to a held page is in blocks of at most order k-1;
+ *   drain - take every free block above an order into a pool;
+ *   try   - an allocation step that first records the buddy state.
+ */
+#include <linux/mm.h>
+#include <linux/mmzone.h>
+#include <linux/nodemask.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+#include <linux/vmstat.h>
+
+#include "fragtest.h"
+
+/* Pin never goes below high watermark + this margin, nor does drain. */
+static unsigned long ft_floor_min(struct zone *zone)
+{
+	return high_wmark_pages(zone) + max(256UL, zone_managed_pages(zone) / 64);
+}
+
+int ft_zone_gfp(int zone, gfp_t *bits)
+{
+	gfp_t g;
+
+	switch (zone) {
+#ifdef CONFIG_ZONE_DMA
+	case ZONE_DMA:
+		g = __GFP_DMA;
+		break;
+#endif
+#ifdef CONFIG_ZONE_DMA32
+	case ZONE_DMA32:
+		g = __GFP_DMA32;
+		break;
+#endif
+	case ZONE_NORMAL:
+		g = 0;
+		break;
+#ifdef CONFIG_HIGHMEM
+	case ZONE_HIGHMEM:
+		g = __GFP_HIGHMEM;
+		break;
+#endif
+	case ZONE_MOVABLE:
+		g = __GFP_HIGHMEM | __GFP_MOVABLE;
+		break;
+	default:
+		return -EINVAL;
+	}
+	if (gfp_zone(g) != zone)
+		return -EINVAL;
+	*bits = g;
+	return 0;
+}
+
+static bool ft_zone_usable(struct zone *zone)
+{
+	gfp_t bits;
+
+	return populated_zone(zone) && zone_managed_pages(zone) &&
+	       !ft_zone_gfp(zone_idx(zone), &bits);
+}
+
+/* The zones a pin or drain step targets, highest zone first. */
+static int ft_targets(struct ft_step *s, struct zone **out, int max, struct ft_ctx *ctx)
+{
+	int nid, z, n = 0;
+
+	for_each_node_state(nid, N_MEMORY) {
+		pg_data_t *pgdat = NODE_DATA(nid);
+
+		if (s->node != FT_ALL && s->node != nid)
+			continue;
+		for (z = MAX_NR_ZONES - 1; z >= 0; z--) {
+			struct zone *zone = &pgdat->node_zones[z];
+
+			if (s->zone != FT_ALL && s->zone != z)
+				continue;
+			if (!ft_zone_usable(zone))
+				continue;
+			if (n == max)
+				return ft_fail(ctx, -EINVAL, "more than %d target zones", max);
+			out[n++] = zone;
+		}
+	}
+	if (!n) {
+		if (s->zone != FT_ALL)
+			return ft_fail(ctx, -EINVAL, "no node%s has memory in zone %s",
+				       s->node == FT_ALL ? "" : " given", ft_zone_name(s->zone));
+		return ft_fail(ctx, -EINVAL, "no target zone");
+	}
+	return n;
+}
+
+#define FT_MAX_TARGETS	(4 * MAX_NR_ZONES)
+
+static unsigned long ft_pin_floor(struct ft_step *s, struct zone *zone)
+{
+	if (!s->floor_set)
+		return ft_floor_min(zone);
+	if (s->floor_pct)
+		return div_u64((u64)zone_managed_pages(zone) * s->floor, 100);
+	return s->floor;
+}
+
+int ft_frag_prepare(struct ft_step *s, struct ft_ctx *ctx)
+{
+	struct zone *zones[FT_MAX_TARGETS];
+	struct ft_result *res;
+	int n, i;
+
+	res = kzalloc(sizeof(*res), GFP_KERNEL);
+	if (!res)
+		return ft_fail(ctx, -ENOMEM, "out of memory for the result");
+	INIT_LIST_HEAD(&res->spare);
+	s->res = res;
+
+	if (s->verb == FT_VERB_PIN) {
+		if (s->gfp & (__GFP_DMA | __GFP_DMA32 | __GFP_HIGHMEM))
+			return ft_fail(ctx, -EINVAL, "pin chooses the zone itself: use zone=, not a zone modifier");
+		if (s->gfp & (__GFP_NOFAIL | __GFP_MEMALLOC))
+			return ft_fail(ctx, -EINVAL, "pin takes no __GFP_NOFAIL or __GFP_MEMALLOC");
+		if ((s->gfp & FT_MT_MASK) == FT_MT_MASK)
+			return ft_fail(ctx, -EINVAL, "__GFP_MOVABLE and __GFP_RECLAIMABLE together");
+		n = ft_targets(s, zones, FT_MAX_TARGETS, ctx);
+		if (n < 0)
+			return n;
+		res->pin = kvcalloc(n, sizeof(*res->pin), GFP_KERNEL);
+		if (!res->pin)
+			return ft_fail(ctx, -ENOMEM, "out of memory for the result");
+		res->nr_pin = n;
+		for (i = 0; i < n; i++) {
+			unsigned long floor = ft_pin_floor(s, zones[i]);
+
+			if (floor < ft_floor_min(zones[i]))
+				return ft_fail(ctx, -EINVAL,
+					       "pin floor %lu pages in node %d zone %s is below high watermark + margin (%lu pages)",
+					       floor, zone_to_nid(zones[i]), zones[i]->name,
+					       ft_floor_min(zones[i]));
+			res->pin[i].node = zone_to_nid(zones[i]);
+			res->pin[i].zone = zone_idx(zones[i]);
+			res->pin[i].floor = floor;
+		}
+	} else {
+		n = ft_targets(s, zones, FT_MAX_TARGETS, ctx);
+		if (n < 0)
+			return n;
+	}
+	s->target = ft_pool_get(s->pool, ctx);
+	return s->target ? 0 : ctx->err;
+}
+
+/* Room for the buddy state of every populated zone, taken before a try. */
+int ft_frag_check(struct ft_step *s, struct ft_ctx *ctx)
+{
+	int nid, z, n = 0;
+
+	for_each_node_state(nid, N_MEMORY)
+		for (z = 0; z < MAX_NR_ZONES; z++)
+			n += populated_zone(&NODE_DATA(nid)->node_zones[z]);
+	s->res->buddy = kcalloc(max(n, 1), sizeof(*s->res->buddy), GFP_KERNEL);
+	if (!s->res->buddy)
+		return ft_fail(ctx, -ENOMEM, "out of memory for the result");
+	s->res->nr_buddy = n;
+	return 0;
+}
+
+void ft_buddy_capture(struct ft_result *res)
+{
+	int nid, z, o, n = 0;
+
+	for_each_node_state(nid, N_MEMORY) {
+		for (z = 0; z < MAX_NR_ZONES; z++) {
+			struct zone *zone = &NODE_DATA(nid)->node_zones[z];
+			struct ft_buddy_zone *b;
+
+			if (!populated_zone(zone))
+				continue;
+			if (n == res->nr_buddy)
+				return;
+			b = &res->buddy[n++];
+			b->node = nid;
+			b->zone = z;
+			b->free = zone_page_state(zone, NR_FREE_PAGES);
+			b->min = min_wmark_pages(zone);
+			b->low = low_wmark_pages(zone);
+			b->high = high_wmark_pages(zone);
+			b->boost = zone->watermark_boost;
+			b->managed = zone_managed_pages(zone);
+			b->highatomic = zone->nr_reserved_highatomic;
+			for (o = 0; o < FT_NR_ORDERS; o++)
+				b->nr_free[o] = data_race(zone->free_area[o].nr_free);
+		}
+	}
+	res->nr_buddy = n;
+}
+
+static void ft_pin_zone(struct ft_step *s, struct ft_pin_zone *pz)
+{
+	struct zone *zone = &NODE_DATA(pz->node)->node_zones[pz->zone];
+	unsigned long start = zone->zone_start_pfn, span = zone->spanned_pages;
+	unsigned long mask = (1UL << s->k) - 1, *held;
+	struct page *page, *tmp;
+	LIST_HEAD(got);
+	gfp_t gfp, bits;
+
+	if (ft_zone_gfp(pz->zone, &bits))
+		return;
+	gfp = s->gfp | bits | __GFP_THISNODE | __GFP_NOWARN;
+	held = kvcalloc(BITS_TO_LONGS(span), sizeof(long), GFP_KERNEL);
+	if (!held) {
+		pz->interrupted = true;
+		return;
+	}
+	pz->free_before = zone_page_state(zone, NR_FREE_PAGES);
+	while (zone_page_state(zone, NR_FREE_PAGES) > pz->floor) {
+		if (fatal_signal_pending(current)) {
+			pz->interrupted = true;
+			break;
+		}
+		page = alloc_pages_node(pz->node, gfp, 0);
+		if (!page)
+			break;
+		if (page_zone(page) != zone) {
+			__free_page(page);
+			pz->fell_back = true;
+			break;
+		}
+		list_add_tail(&page->lru, &got);
+		__set_bit(page_to_pfn(page) - start, held);
+		if (!(++pz->pinned & 255))
+			cond_resched();
+	}
+	/* Free all but the first page of each aligned 2^k group we hold whole. */
+	list_for_each_entry_safe(page, tmp, &got, lru) {
+		unsigned long pfn = page_to_pfn(page), keeper = pfn & ~mask;
+
+		list_del(&page->lru);
+		if (pfn != keeper && keeper >= start && test_bit(keeper - start, held)) {
+			__free_page(page);
+			pz->released++;
+		} else {
+			ft_pool_add_page(s->target, page, 0, false);
+			pz->kept++;
+		}
+		if (!((pz->released + pz->kept) & 1023))
+			cond_resched();
+	}
+	kvfree(held);
+	pz->free_after = zone_page_state(zone, NR_FREE_PAGES);
+}
+
+void ft_pin_run(struct ft_step *s)
+{
+	int i;
+
+	for (i = 0; i < s->res->nr_pin; i++)
+		ft_pin_zone(s, &s->res->pin[i]);
+}
+
+/*
+ * Every free block above s->above, largest first, with the access of
+ * GFP_ATOMIC but without waking kswapd (which would start refilling what is
+ * being taken); zone by zone from the highest so that each zone's own
+ * blocks go first. A zone is never taken below its pin floor minimum.
+ */
+void ft_drain_run(struct ft_step *s)
+{
+	struct zone *zones[FT_MAX_TARGETS];
+	struct ft_ctx ctx = { 0 };
+	int n, i, o;
+
+	n = ft_targets(s, zones, FT_MAX_TARGETS, &ctx);
+	for (i = 0; i < n; i++) {
+		struct zone *zone = zones[i];
+		gfp_t gfp, bits;
+
+		if (ft_zone_gfp(zone_idx(zone), &bits))
+			continue;
+		gfp = ((GFP_ATOMIC & ~__GFP_KSWAPD_RECLAIM) | __GFP_NOWARN | __GFP_THISNODE | bits);
+		for (o = FT_TOP_ORDER; o > (int)s->above; o--) {
+			for (;;) {
+				struct page *page;
+				struct zone *got;
+
+				if (zone_page_state(zone, NR_FREE_PAGES) <
+				    ft_floor_min(zone) + (1UL << o))
+					break;
+				page = alloc_pages_node(zone_to_nid(zone), gfp, o);
+				if (!page)
+					break;
+				got = page_zone(page);
+				if (got != zone &&
+				    zone_page_state(got, NR_FREE_PAGES) < ft_floor_min(got)) {
+					__free_pages(page, o);
+					break;
+				}
+				ft_pool_add_page(s->target, page, o, false);
+				s->res->drained[o]++;
+			}
+		}
+	}
+}
+
+void ft_frag_report(struct ft_step *s, int idx, struct ft_reply *r)
+{
+	struct ft_result *res = s->res;
+	int i, o;
+
+	if (s->verb == FT_VERB_PIN) {
+		for (i = 0; i < res->nr_pin; i++) {
+			struct ft_pin_zone *p = &res->pin[i];
+
+			ft_printf(r, "pin index=%d node=%d zone=%s k=%u floor=%lu free_before=%lu pinned=%lu released=%lu kept=%lu free_after=%lu fell_back=%d interrupted=%d pool=%s\n",
+				  idx, p->node, ft_zone_name(p->zone), s->k, p->floor,
+				  p->free_before, p->pinned, p->released, p->kept, p->free_after,
+				  p->fell_back, p->interrupted, s->pool);
+		}
+	} else if (s->verb == FT_VERB_DRAIN) {
+		unsigned long blocks = 0, pages = 0;
+
+		ft_printf(r, "drain index=%d above=%u pool=%s blocks_per_order=", idx, s->above,
+			  s->pool);
+		for (o = 0; o < FT_NR_ORDERS; o++) {
+			ft_printf(r, "%s%lu", o ? "," : "", res->drained[o]);
+			blocks += res->drained[o];
+			pages += res->drained[o] << o;
+		}
+		ft_printf(r, " blocks=%lu pages=%lu\n", blocks, pages);
+	}
+	for (i = 0; i < res->nr_buddy && res->buddy; i++) {
+		struct ft_buddy_zone *b = &res->buddy[i];
+		int top = -1;
+
+		for (o = 0; o < FT_NR_ORDERS; o++)
+			if (b->nr_free[o])
+				top = o;
+		ft_printf(r, "buddy index=%d node=%d zone=%s free=%lu min=%lu low=%lu high=%lu boost=%lu managed=%lu highatomic=%lu max_free_order=%d nr_free=",
+			  idx, b->node, ft_zone_name(b->zone), b->free, b->min, b->low, b->high,
+			  b->boost, b->managed, b->highatomic, top);
+		for (o = 0; o < FT_NR_ORDERS; o++)
+			ft_printf(r, "%s%lu", o ? "," : "", b->nr_free[o]);
+		ft_printf(r, "\n");
+	}
+}
