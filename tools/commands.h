@@ -9,5 +9,6 @@
 #define FRAGTEST_COMMANDS_H
 
 int cmd_snapshot(int argc, char **argv);
+int cmd_decode_gfp(int argc, char **argv);
 
 #endif

@@ -14,6 +14,8 @@ struct command {
 static const struct command commands[] = {
 	{ "snapshot", cmd_snapshot,
 	  "buddy, pagetype, zone, vmstat and extfrag state of this kernel" },
+	{ "decode-gfp", cmd_decode_gfp,
+	  "GFP mask -> flag names for any kernel era from 2.6.32 on" },
 };
 
 static void usage(FILE *out)
