@@ -1,0 +1,185 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The watermark model against hand-computed cases from the seeds and from
+ * the differences between eras.
+ */
+#include <string.h>
+
+#include "kselftest_harness.h"
+
+#include "gfp_layout.h"
+#include "watermark.h"
+
+#define T(x) (1u << WM_MT_##x)
+#define UME (T(UNMOVABLE) | T(MOVABLE) | T(RECLAIMABLE))
+
+/* seed 003, Node 0 Normal: 2.6.32, GFP_ATOMIC order 3 */
+TEST(legacy_halving_loop_003)
+{
+	struct wm_zone z = { .free_pages = 190996 / 4, .min = 95488 / 4, .low = 119360 / 4,
+			     .high = 143232 / 4, .nr_orders = 11,
+			     .nr_free = { 40558, 1403, 1198, 5 }, .nr_free_highatomic = -1 };
+	struct wm_request r = { 3, 0, WM_MARK_MIN, 2, WM_ERA_LEGACY };
+	struct wm_result res;
+
+	r.alloc_flags = wm_alloc_flags(WM_ERA_LEGACY, 3, true, false, false, false, 0);
+	EXPECT_TRUE(r.alloc_flags & WMA_HIGH);
+	EXPECT_TRUE(r.alloc_flags & WMA_HARDER);
+	EXPECT_FALSE(wm_check(&z, &r, &res));
+	EXPECT_EQ(WM_FAIL_ORDER_LOOP, res.why);
+	/* 23872 - 11936 (HIGH) - 2984 (HARDER) */
+	EXPECT_EQ(8952, res.min);
+	EXPECT_EQ(3, res.fail_order);
+	EXPECT_EQ(47749 - 7 - 40558 - 2806 - 4792, res.loop_free[3]);
+	EXPECT_EQ(8952 >> 3, res.loop_min[3]);
+	/* the order-3 blocks are there: it is not fragmentation */
+	EXPECT_EQ(1u << 3, res.usable_orders);
+	/* and a bigger min would not change which step fails */
+	EXPECT_EQ(-1, wm_max_passing_min(&z, &r));
+}
+
+/* seed 004, DMA32: 4.19 GFP_ATOMIC|__GFP_COMP order 3, CMA heavy */
+TEST(harder_cma_004_passes)
+{
+	struct wm_zone z = { .free_pages = 362116 / 4, .min = 4556 / 4, .low = 29180 / 4,
+			     .high = 30484 / 4, .nr_free_cma = 321800 / 4, .nr_orders = 11,
+			     .nr_free = { 4060, 942, 223, 47, 176, 53, 1, 5, 3, 1, 75 },
+			     .types = { [3] = T(UNMOVABLE) | T(CMA), [4] = UME | T(CMA) | T(HIGHATOMIC),
+					[5] = UME | T(CMA), [6] = T(CMA), [7] = T(CMA), [8] = T(CMA),
+					[9] = T(CMA), [10] = T(CMA) },
+			     .types_known = true, .nr_free_highatomic = -1 };
+	struct wm_request r = { 3, 0, WM_MARK_MIN, 1, WM_ERA_HARDER };
+	struct wm_result res;
+
+	r.alloc_flags = wm_alloc_flags(WM_ERA_HARDER, 3, true, true, false, false, 0);
+	EXPECT_FALSE(r.alloc_flags & WMA_CMA);
+	EXPECT_TRUE(wm_check(&z, &r, &res));
+	EXPECT_EQ(80450, res.cma_sub);
+	EXPECT_EQ(90529 - 7 - 80450, res.free_after);
+	EXPECT_EQ(1139 - 569 - 142, res.min);
+	EXPECT_TRUE(res.usable_orders & (1u << 3));
+	/* with only the CMA lists at order >= 3 it would fail on types */
+	for (int o = 3; o < 11; o++)
+		z.types[o] = T(CMA);
+	EXPECT_FALSE(wm_check(&z, &r, &res));
+	EXPECT_EQ(WM_FAIL_NO_USABLE_BLOCK, res.why);
+	/* a movable request may use them */
+	r.alloc_flags |= WMA_CMA;
+	EXPECT_TRUE(wm_check(&z, &r, &res));
+	EXPECT_EQ(0, res.cma_sub);
+}
+
+/* GFP_NOWAIT order-1: 6.3 gives non-blocking requests the highatomic lists, 4.x does not */
+TEST(highatomic_by_era)
+{
+	struct wm_zone z = { .free_pages = 10000, .min = 1000, .low = 1250, .high = 1500,
+			     .nr_reserved_highatomic = 512, .nr_free_highatomic = 100, .nr_orders = 11,
+			     .nr_free = { 5000, 0, 0, 0, 0, 0, 0, 0, 0, 2 },
+			     .types = { UME, 0, 0, 0, 0, 0, 0, 0, 0, T(HIGHATOMIC) },
+			     .types_known = true };
+	struct wm_request r = { 1, 0, WM_MARK_MIN, 0, WM_ERA_HARDER };
+	struct wm_result res;
+
+	r.alloc_flags = wm_alloc_flags(WM_ERA_HARDER, 1, false, false, false, false, 0);
+	EXPECT_FALSE(wm_check(&z, &r, &res));
+	EXPECT_EQ(WM_FAIL_NO_USABLE_BLOCK, res.why);
+	EXPECT_EQ(512, res.highatomic_sub);
+
+	r.era = WM_ERA_RESERVES;
+	r.alloc_flags = wm_alloc_flags(WM_ERA_RESERVES, 1, false, false, false, false, 0);
+	EXPECT_TRUE(r.alloc_flags & WMA_NON_BLOCK);
+	EXPECT_TRUE(r.alloc_flags & WMA_HIGHATOMIC);
+	EXPECT_TRUE(wm_check(&z, &r, &res));
+	EXPECT_EQ(0, res.highatomic_sub);
+	/* no __GFP_HIGH: a non-blocking request gets no min reduction in 6.3+ */
+	EXPECT_EQ(1000, res.min);
+
+	/* blocking GFP_KERNEL in 6.12 only loses the *free* highatomic pages */
+	r.era = WM_ERA_FREE_HIGHATOMIC;
+	r.alloc_flags = wm_alloc_flags(r.era, 1, false, false, true, false, 0);
+	wm_check(&z, &r, &res);
+	EXPECT_EQ(100, res.highatomic_sub);
+	r.era = WM_ERA_RESERVES;
+	wm_check(&z, &r, &res);
+	EXPECT_EQ(512, res.highatomic_sub);
+}
+
+TEST(min_reductions)
+{
+	struct wm_zone z = { .free_pages = 100000, .min = 1000, .nr_free_highatomic = -1 };
+	struct wm_request r = { 0, 0, WM_MARK_MIN, 0, WM_ERA_HARDER };
+	struct wm_result res;
+
+	r.alloc_flags = WMA_HIGH | WMA_HARDER;
+	wm_check(&z, &r, &res);
+	EXPECT_EQ(375, res.min);
+	r.alloc_flags = WMA_HIGH | WMA_OOM;
+	wm_check(&z, &r, &res);
+	EXPECT_EQ(250, res.min);
+	r.era = WM_ERA_RESERVES;
+	r.alloc_flags = WMA_HIGH | WMA_NON_BLOCK;
+	wm_check(&z, &r, &res);
+	EXPECT_EQ(375, res.min);
+	r.alloc_flags = WMA_HIGH;
+	wm_check(&z, &r, &res);
+	EXPECT_EQ(500, res.min);
+	r.mark = WM_MARK_LOW;
+	z.low = 2000;
+	r.alloc_flags = 0;
+	wm_check(&z, &r, &res);
+	EXPECT_EQ(2000, res.min);
+}
+
+TEST(lowmem_reserve_and_headroom)
+{
+	struct wm_zone z = { .free_pages = 5000, .min = 100, .nr_lowmem_reserve = 3,
+			     .lowmem_reserve = { 0, 4000, 6000 }, .nr_orders = 11,
+			     .nr_free = { 1000, 0, 0, 0, 0, 0, 10 }, .types = { [6] = UME },
+			     .types_known = true, .nr_free_highatomic = -1 };
+	struct wm_request r = { 6, 0, WM_MARK_MIN, 1, WM_ERA_HARDER };
+	struct wm_result res;
+
+	EXPECT_TRUE(wm_check(&z, &r, &res));
+	EXPECT_EQ(63, res.headroom);
+	r.highest_zoneidx = 2;
+	EXPECT_FALSE(wm_check(&z, &r, &res));
+	EXPECT_EQ(WM_FAIL_FREE, res.why);
+	EXPECT_EQ(6100, res.required);
+	/* no block at the order at all */
+	r.highest_zoneidx = 0;
+	r.order = 7;
+	EXPECT_FALSE(wm_check(&z, &r, &res));
+	EXPECT_EQ(WM_FAIL_NO_BLOCK, res.why);
+	/* out-of-range index means no reserve known */
+	r.order = 6;
+	r.highest_zoneidx = 7;
+	EXPECT_TRUE(wm_check(&z, &r, &res));
+}
+
+TEST(max_passing_min_is_exact)
+{
+	struct wm_zone z = { .free_pages = 103153, .nr_orders = 11,
+			     .nr_free = { 66667, 13617, 2265, 22, 1 }, .nr_free_highatomic = -1 };
+	struct wm_request r = { 3, 0, WM_MARK_MIN, -1, WM_ERA_LEGACY };
+	struct wm_result res;
+	long m = wm_max_passing_min(&z, &r);
+
+	ASSERT_GT(m, 0);
+	z.min = m;
+	EXPECT_TRUE(wm_check(&z, &r, &res));
+	z.min = m + 1;
+	EXPECT_FALSE(wm_check(&z, &r, &res));
+}
+
+TEST(letters)
+{
+	EXPECT_EQ(WM_MT_CMA, wm_mt_from_letter('C'));
+	EXPECT_EQ(-1, wm_mt_from_letter('x'));
+	EXPECT_EQ('H', wm_mt_letter(WM_MT_HIGHATOMIC));
+	EXPECT_EQ(WM_ERA_LEGACY, wm_era_for_kv(GFP_KV(4, 3)));
+	EXPECT_EQ(WM_ERA_HARDER, wm_era_for_kv(GFP_KV(6, 2)));
+	EXPECT_EQ(WM_ERA_RESERVES, wm_era_for_kv(GFP_KV(6, 3)));
+	EXPECT_EQ(WM_ERA_FREE_HIGHATOMIC, wm_era_for_kv(GFP_KV(6, 12)));
+}
+
+TEST_HARNESS_MAIN
