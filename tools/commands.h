@@ -10,5 +10,6 @@
 
 int cmd_snapshot(int argc, char **argv);
 int cmd_decode_gfp(int argc, char **argv);
+int cmd_explain(int argc, char **argv);
 
 #endif

@@ -16,6 +16,8 @@ static const struct command commands[] = {
 	  "buddy, pagetype, zone, vmstat and extfrag state of this kernel" },
 	{ "decode-gfp", cmd_decode_gfp,
 	  "GFP mask -> flag names for any kernel era from 2.6.32 on" },
+	{ "explain", cmd_explain,
+	  "explain page allocation failure reports in a kernel log" },
 };
 
 static void usage(FILE *out)
