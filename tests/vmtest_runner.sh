@@ -18,7 +18,7 @@ check() { local name=$1; shift; if "$@"; then ok "$name"; else not_ok "$name" "f
 vm() { "$vmtest" --results "$tmp/r$n" "$@" </dev/null 2>"$tmp/err"; }
 
 echo "TAP version 13"
-echo "1..9"
+echo "1..10"
 
 out=$(vm --kernel 6.1 -- uname -r)
 rc=$?
@@ -58,6 +58,12 @@ r=$tmp/results
 mkdir -p "$r"
 "$vmtest" --quiet --kernel "$kernel" --results "$r" -- sh -c 'echo hello > "$FRAGTEST_RESULTS/from-guest"' </dev/null 2>/dev/null
 check "results_dir_gets_console_dmesg_and_guest_files" test -s "$r/console.log" -a -s "$r/dmesg.log" -a "$(cat "$r/from-guest" 2>/dev/null)" = hello
+
+# The suite's health guard: a program that passes but leaves a kernel
+# warning in the log fails (a userspace-written line stands in for one).
+out=$(vm --kernel "$kernel" -- sh -c 'p=/tmp/warns; printf "#!/bin/sh\necho \"WARNING: CPU: 0 PID: 1 at mm/page_alloc.c:1 fake\" > /dev/kmsg\n" > $p; chmod +x $p
+	scripts/run-suite $p; echo "rc=$?"')
+check "health_guard_fails_a_test_that_warned" test -n "$(echo "$out" | grep -E '^not ok 1 selftests: fragtest: warns')" -a -n "$(echo "$out" | grep -E '^rc=1$')" -a -n "$(echo "$out" | grep -E 'health guard: kernel log reports a problem')"
 
 echo "# runner totals: pass:$pass fail:$fail skip:0"
 [[ $fail -eq 0 ]]
