@@ -239,7 +239,11 @@ bool wl_progress_due(struct wl_progress *p)
 	if (p->quiet)
 		return false;
 	now = wl_now();
-	if (p->last && now - p->last < 1.0)
+	if (!p->last) {	/* the first line after a second of work, not at once */
+		p->last = now;
+		return false;
+	}
+	if (now - p->last < 1.0)
 		return false;
 	p->last = now;
 	return true;
