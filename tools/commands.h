@@ -11,5 +11,8 @@
 int cmd_snapshot(int argc, char **argv);
 int cmd_decode_gfp(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
+int cmd_alloc(int argc, char **argv);
+int cmd_pin(int argc, char **argv);
+int cmd_pools(int argc, char **argv);
 
 #endif

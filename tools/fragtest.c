@@ -18,6 +18,12 @@ static const struct command commands[] = {
 	  "GFP mask -> flag names for any kernel era from 2.6.32 on" },
 	{ "explain", cmd_explain,
 	  "explain page allocation failure reports in a kernel log" },
+	{ "alloc", cmd_alloc,
+	  "real kernel allocations through the fragtest module, measured" },
+	{ "pin", cmd_pin,
+	  "fragment the buddy allocator (pin, drain) and try allocations in one call" },
+	{ "pools", cmd_pools,
+	  "list or free what the fragtest module holds; its limits and GFP names" },
 };
 
 static void usage(FILE *out)
