@@ -1,0 +1,233 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The fragtest module's contract per API and disposition: every order from 0
+ * to the top succeeds at idle, results are described, kvmalloc falls back to
+ * vmalloc when the zone is fragmented, pool counts are exact and MemFree
+ * comes back after unload.
+ */
+#include <stdint.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "kselftest_harness.h"
+#include "module_fixture.h"
+#include "pagetypeinfo.h"
+
+FIXTURE(contract) {
+	struct ft_client c;
+	struct ftc_info info;
+};
+
+FIXTURE_SETUP(contract)
+{
+	FT_MODULE_SETUP(self);
+	ASSERT_EQ(0, ftc_request(&self->c, "info"));
+	ASSERT_EQ(0, ftc_parse_info(self->c.reply, &self->info)) TH_LOG("%s", self->c.reply);
+}
+
+FIXTURE_TEARDOWN_PARENT(contract)
+{
+	ft_module_unload();
+}
+
+/* One step; returns its result, asserting the request was accepted. */
+#define ALLOC_OK(self, res, ...) do { \
+	int _r = ftc_request(&(self)->c, __VA_ARGS__); \
+	ASSERT_EQ(0, _r) TH_LOG("%s", (self)->c.reply); \
+	ASSERT_EQ(0, ftc_parse_result((self)->c.reply, 0, &(res))); \
+} while (0)
+
+TEST_F_TIMEOUT(contract, info_matches_kernel, 120)
+{
+	struct text_buf b = { 0 };
+	struct buddyinfo bi = { 0 };
+	struct pagetypeinfo pi = { 0 };
+	struct parse_error err;
+	struct utsname u;
+
+	uname(&u);
+	EXPECT_STREQ(u.release, self->info.release);
+	EXPECT_EQ((unsigned long)sysconf(_SC_PAGESIZE), self->info.page_size);
+	ASSERT_EQ(0, text_read_file("/proc/buddyinfo", &b));
+	ASSERT_EQ(0, buddyinfo_parse(b.data, b.len, &bi, &err));
+	ASSERT_GT(bi.nr_zones, 0);
+	EXPECT_EQ(bi.zones[0].nr_orders - 1, self->info.top_order);
+	buddyinfo_free(&bi);
+	text_free(&b);
+	ASSERT_EQ(0, text_read_file("/proc/pagetypeinfo", &b));
+	ASSERT_EQ(0, pagetypeinfo_parse(b.data, b.len, &pi, &err));
+	EXPECT_EQ(pi.pageblock_order, self->info.pageblock_order);
+	pagetypeinfo_free(&pi);
+	text_free(&b);
+	/* the GFP table has this kernel's names, and 6.12 dropped __GFP_ATOMIC */
+	ASSERT_EQ(0, ftc_request(&self->c, "gfp"));
+	EXPECT_NE(NULL, strstr(self->c.reply, "gfp name=GFP_KERNEL "));
+	EXPECT_NE(NULL, strstr(self->c.reply, "gfp name=__GFP_NOWARN "));
+	EXPECT_NE(NULL, strstr(self->c.reply, "gfp name=GFP_TRANSHUGE_LIGHT "));
+	if (strncmp(u.release, "6.1.", 4) == 0)
+		EXPECT_NE(NULL, strstr(self->c.reply, "gfp name=__GFP_ATOMIC "));
+	if (strncmp(u.release, "6.12.", 5) == 0)
+		EXPECT_EQ(NULL, strstr(self->c.reply, "gfp name=__GFP_ATOMIC "));
+}
+
+TEST_F_TIMEOUT(contract, page_apis_every_order, 600)
+{
+	static const char * const apis[] = { "alloc_pages", "alloc_pages_node", "folio_alloc" };
+	struct ftc_result r;
+
+	for (size_t a = 0; a < sizeof(apis) / sizeof(apis[0]); a++) {
+		for (int o = 0; o <= self->info.top_order; o++) {
+			const char *rec;
+			uint64_t pages = 0;
+			char zone[16] = "";
+
+			ALLOC_OK(self, r, "alloc api=%s gfp=GFP_KERNEL order=%d count=2%s", apis[a], o,
+				 a == 1 ? " node=0" : "");
+			EXPECT_EQ(2, r.attempts);
+			EXPECT_EQ(2, r.successes) TH_LOG("%s order %d", apis[a], o);
+			EXPECT_EQ(0, r.failures);
+			EXPECT_EQ(0, r.vmalloc);
+			EXPECT_TRUE(r.have_latency);
+			EXPECT_LE(r.min_ns, r.median_ns);
+			EXPECT_LE(r.median_ns, r.max_ns);
+			rec = ftc_record(self->c.reply, "where", 0, 0);
+			ASSERT_NE(NULL, rec);
+			ftc_get_u64(rec, "pages", &pages);
+			ftc_get_str(rec, "zone", zone, sizeof(zone));
+			EXPECT_EQ(2ULL << o, pages);
+			EXPECT_NE(0, zone[0]);
+			EXPECT_EQ(2, ftc_count_records(self->c.reply, "attempt", 0));
+		}
+	}
+	/* nothing is held by free-at-once requests */
+	ASSERT_EQ(0, ftc_request(&self->c, "pools"));
+	EXPECT_NE(NULL, strstr(self->c.reply, "pools count=0 objects=0 pages=0 bytes=0"));
+}
+
+TEST_F_TIMEOUT(contract, slab_and_vmalloc_apis, 300)
+{
+	const uint64_t kmax = self->info.kmalloc_max_size;
+	uint64_t sizes[] = { 8, 100, 4096, 8192, 65536, kmax };
+	struct ftc_result r;
+
+	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		ALLOC_OK(self, r, "alloc api=kmalloc size=%llu count=3", (unsigned long long)sizes[i]);
+		EXPECT_EQ(3, r.successes) TH_LOG("kmalloc %llu", (unsigned long long)sizes[i]);
+		EXPECT_EQ(0, r.vmalloc);
+		ALLOC_OK(self, r, "alloc api=kvmalloc size=%llu count=3", (unsigned long long)sizes[i]);
+		EXPECT_EQ(3, r.successes);
+		ALLOC_OK(self, r, "alloc api=vmalloc size=%llu count=3", (unsigned long long)sizes[i]);
+		EXPECT_EQ(3, r.successes);
+		EXPECT_EQ(3, r.vmalloc);
+	}
+	/* above what kmalloc can ever give: kvmalloc is vmalloc memory */
+	ALLOC_OK(self, r, "alloc api=kvmalloc size=%llu count=2", (unsigned long long)kmax * 2);
+	EXPECT_EQ(2, r.successes);
+	EXPECT_EQ(2, r.vmalloc);
+	ALLOC_OK(self, r, "alloc api=kmalloc size=64 count=4 node=0");
+	EXPECT_EQ(4, r.successes);
+	ALLOC_OK(self, r, "alloc api=vmalloc size=64K count=2 node=0");
+	EXPECT_EQ(2, r.vmalloc);
+}
+
+/*
+ * With every zone fragmented down to order 0 (pin + drain) and compaction
+ * told not to bother (extfrag_threshold 1000), kmalloc cannot get the order-4
+ * block of 64 KiB and kvmalloc returns vmalloc memory.
+ */
+TEST_F_TIMEOUT(contract, kvmalloc_falls_back_when_fragmented, 600)
+{
+	char old[32] = "";
+	struct ftc_result r;
+	struct ftc_buddy b[16];
+	int n, knob;
+
+	knob = ft_write_knob("/proc/sys/vm/extfrag_threshold", "1000", old, sizeof(old));
+	ft_write_knob("/proc/sys/vm/drop_caches", "3", NULL, 0);
+	ASSERT_EQ(0, ftc_request(&self->c,
+				 "pin pattern=alt; drain above=0; try api=kvmalloc gfp=GFP_KERNEL size=64K count=1 hold=kv"))
+		TH_LOG("%s", self->c.reply);
+	if (!knob)
+		ft_write_knob("/proc/sys/vm/extfrag_threshold", old, NULL, 0);
+	ASSERT_EQ(0, ftc_parse_result(self->c.reply, 2, &r));
+	n = ftc_parse_buddy(self->c.reply, 2, b, 16);
+	ASSERT_GT(n, 0);
+	for (int i = 0; i < n; i++) {
+		EXPECT_LT(b[i].max_free_order, 4) TH_LOG("node %d zone %s had an order-%d block",
+							b[i].node, b[i].zone, b[i].max_free_order);
+	}
+	EXPECT_EQ(1, r.successes);
+	EXPECT_EQ(1, r.vmalloc) TH_LOG("%s", self->c.reply);
+	ASSERT_EQ(0, ftc_request(&self->c, "free all; pools"));
+	EXPECT_NE(NULL, strstr(self->c.reply, "pools count=0 "));
+}
+
+TEST_F_TIMEOUT(contract, pools_counts_exact, 300)
+{
+	struct ftc_pool pools[8], total;
+	uint64_t before, held;
+	struct ftc_result r;
+	int n;
+
+	ALLOC_OK(self, r, "alloc order=2 count=7 hold=x");
+	EXPECT_EQ(7, r.successes);
+	ALLOC_OK(self, r, "alloc api=kmalloc size=100 count=5 hold=x");
+	ALLOC_OK(self, r, "alloc api=vmalloc size=64K count=3 hold=y");
+	ALLOC_OK(self, r, "alloc api=folio_alloc order=3 count=2 hold=y");
+	ASSERT_EQ(0, ftc_request(&self->c, "pools"));
+	n = ftc_parse_pools(self->c.reply, pools, 8, &total);
+	ASSERT_EQ(2, n);
+	EXPECT_STREQ("x", pools[0].name);
+	EXPECT_EQ(12, pools[0].objects);
+	EXPECT_EQ(7 * 4 + 5, pools[0].pages);
+	EXPECT_EQ(7 * 16384 + 500, pools[0].bytes);
+	EXPECT_STREQ("y", pools[1].name);
+	EXPECT_EQ(5, pools[1].objects);
+	EXPECT_EQ(3 * 16 + 2 * 8, pools[1].pages);
+	EXPECT_EQ(3 * 65536 + 2 * 32768, pools[1].bytes);
+	EXPECT_EQ(17, total.objects);
+
+	ASSERT_EQ(0, ftc_request(&self->c, "free pool=x; pools"));
+	EXPECT_NE(NULL, strstr(self->c.reply, "freed name=x objects=12 pages=33 "));
+	n = ftc_parse_pools(self->c.reply, pools, 8, &total);
+	EXPECT_EQ(1, n);
+	EXPECT_EQ(5, total.objects);
+	EXPECT_EQ(-ENOENT, ftc_request(&self->c, "free pool=x"));
+
+	/* holding is real: 32 MiB held shows in nr_free_pages */
+	ASSERT_EQ(0, ft_nr_free_pages(&before));
+	ALLOC_OK(self, r, "alloc order=9 count=16 hold=big");
+	ASSERT_EQ(16, r.successes);
+	ASSERT_EQ(0, ft_nr_free_pages(&held));
+	EXPECT_GE(before - held, 16 * 512 * 3 / 4) TH_LOG("free %llu -> %llu",
+		(unsigned long long)before, (unsigned long long)held);
+	ASSERT_EQ(0, ftc_request(&self->c, "free all; pools"));
+	EXPECT_NE(NULL, strstr(self->c.reply, "pools count=0 objects=0 pages=0 bytes=0"));
+}
+
+TEST_F_TIMEOUT(contract, memfree_returns_after_unload, 300)
+{
+	uint64_t base, held, after, fr, managed;
+	struct ftc_result r;
+
+	ASSERT_EQ(0, ft_zone_totals(&fr, &managed));
+	ASSERT_EQ(0, ft_nr_free_pages(&base));
+	ALLOC_OK(self, r, "alloc order=4 count=512 hold=a");
+	EXPECT_EQ(512, r.successes);
+	ALLOC_OK(self, r, "alloc api=kvmalloc size=1M count=16 hold=b");
+	ALLOC_OK(self, r, "alloc api=vmalloc size=1M count=8 hold=c");
+	ALLOC_OK(self, r, "alloc api=kmalloc size=4096 count=1024 hold=d");
+	ASSERT_EQ(0, ftc_request(&self->c, "pin pattern=group k=3"));
+	ASSERT_EQ(0, ft_nr_free_pages(&held));
+	EXPECT_GE(base - held, (8192 + 4096 + 2048 + 1024) * 3 / 4);
+	/* unload with everything still held: the module must free it all */
+	ftc_close(&self->c);
+	ASSERT_EQ(0, ft_module_unload());
+	usleep(200 * 1000);
+	ASSERT_EQ(0, ft_nr_free_pages(&after));
+	/* within 1% of managed memory (per-cpu lists and other users move) */
+	EXPECT_GE(after + managed / 100, base) TH_LOG("free %llu before, %llu held, %llu after",
+		(unsigned long long)base, (unsigned long long)held, (unsigned long long)after);
+}
+
+TEST_HARNESS_MAIN

@@ -1,0 +1,227 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Shared by the selftests of the fragtest module (selftests/module_*.c):
+ * finding, loading and unloading the module built for the running kernel,
+ * and reading the kernel state the tests check (taint, log, free memory)
+ * through the suite's own parsers.
+ */
+#ifndef FRAGTEST_MODULE_FIXTURE_H
+#define FRAGTEST_MODULE_FIXTURE_H
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/klog.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "buddyinfo.h"
+#include "kmod.h"
+#include "modclient.h"
+#include "procfile.h"
+#include "textscan.h"
+#include "vmstat.h"
+#include "zoneinfo.h"
+
+/*
+ * TEST_F() wrappers call setjmp() around fork(); with -Wextra gcc warns that
+ * the harness's own local 'child' might be clobbered. It is not used after a
+ * longjmp that could clobber it, so the warning is silenced for these files.
+ */
+#pragma GCC diagnostic ignored "-Wclobbered"
+
+#define FT_MODULE_NAME	"fragtest"
+/* Taints a test module may add: O (out of tree), E (unsigned), N (test). */
+#define FT_TAINT_ALLOWED ((1UL << 12) | (1UL << 13) | (1UL << 18))
+
+/* NULL when the module can be loaded here, else why not (into why). */
+static inline const char *ft_module_unusable(char *why, size_t len)
+{
+	const char *path = getenv("FRAGTEST_MODULE");
+	struct utsname u;
+
+	if (kmod_supported(why, len))
+		return why;
+	uname(&u);
+	if (!path || !*path) {
+		snprintf(why, len, "FRAGTEST_MODULE not set (run through make run_tests)");
+		return why;
+	}
+	if (access(path, R_OK)) {
+		snprintf(why, len, "fragtest.ko not built for %s (%s)", u.release, path);
+		return why;
+	}
+	if (access("/sys/kernel/debug", R_OK)) {
+		snprintf(why, len, "debugfs not mounted at /sys/kernel/debug");
+		return why;
+	}
+	return NULL;
+}
+
+/* Load a fresh copy: a module left by a killed test is unloaded first. */
+static inline int ft_module_load(char *err, size_t len)
+{
+	if (kmod_loaded(FT_MODULE_NAME)) {
+		int ret = kmod_unload(FT_MODULE_NAME, 10000);
+
+		if (ret) {
+			snprintf(err, len, "cannot unload the module left loaded: %s",
+				 strerror(-ret));
+			return ret;
+		}
+	}
+	return kmod_load(getenv("FRAGTEST_MODULE"), "", err, len);
+}
+
+static inline int ft_module_unload(void)
+{
+	if (!kmod_loaded(FT_MODULE_NAME))
+		return 0;
+	return kmod_unload(FT_MODULE_NAME, 10000);
+}
+
+static inline unsigned long ft_tainted(void)
+{
+	struct text_buf b = { 0 };
+	unsigned long v = ~0UL;
+
+	if (!text_read_file("/proc/sys/kernel/tainted", &b))
+		v = strtoul(b.data, NULL, 10);
+	text_free(&b);
+	return v;
+}
+
+/* Lines of the kernel log that hold needle ("WARNING:", "BUG:"); -1 on error. */
+static inline int ft_klog_count(const char *needle)
+{
+	int size = klogctl(10 /* SYSLOG_ACTION_SIZE_BUFFER */, NULL, 0), n = 0, len;
+	char *buf;
+
+	if (size <= 0)
+		return -1;
+	buf = malloc((size_t)size + 1);
+	if (!buf)
+		return -1;
+	len = klogctl(3 /* SYSLOG_ACTION_READ_ALL */, buf, size);
+	if (len < 0) {
+		free(buf);
+		return -1;
+	}
+	buf[len] = '\0';
+	for (char *p = buf; (p = strstr(p, needle)); p++)
+		n++;
+	free(buf);
+	return n;
+}
+
+/* Free and managed pages over all zones, from /proc/zoneinfo. */
+static inline int ft_zone_totals(uint64_t *free, uint64_t *managed)
+{
+	struct text_buf b = { 0 };
+	struct zoneinfo zi = { 0 };
+	struct parse_error err;
+	int ret;
+
+	*free = *managed = 0;
+	ret = text_read_file("/proc/zoneinfo", &b);
+	if (ret)
+		return ret;
+	ret = zoneinfo_parse(b.data, b.len, &zi, &err);
+	text_free(&b);
+	if (ret)
+		return ret;
+	for (size_t i = 0; i < zi.nr_zones; i++) {
+		*free += zi.zones[i].free;
+		*managed += zi.zones[i].managed;
+	}
+	zoneinfo_free(&zi);
+	return 0;
+}
+
+/* Free pages per /proc/buddyinfo and the largest order with a free block. */
+static inline int ft_buddy_totals(uint64_t *free, int *max_order)
+{
+	struct text_buf b = { 0 };
+	struct buddyinfo bi = { 0 };
+	struct parse_error err;
+	int ret;
+
+	*free = 0;
+	*max_order = -1;
+	ret = text_read_file("/proc/buddyinfo", &b);
+	if (ret)
+		return ret;
+	ret = buddyinfo_parse(b.data, b.len, &bi, &err);
+	text_free(&b);
+	if (ret)
+		return ret;
+	for (size_t i = 0; i < bi.nr_zones; i++) {
+		int m = buddy_zone_max_order(&bi.zones[i]);
+
+		*free += buddy_zone_free_pages(&bi.zones[i]);
+		if (m > *max_order)
+			*max_order = m;
+	}
+	buddyinfo_free(&bi);
+	return 0;
+}
+
+/* nr_free_pages from /proc/vmstat. */
+static inline int ft_nr_free_pages(uint64_t *out)
+{
+	struct text_buf b = { 0 };
+	struct vmstat vs = { 0 };
+	struct parse_error err;
+	int ret;
+
+	ret = text_read_file("/proc/vmstat", &b);
+	if (ret)
+		return ret;
+	ret = vmstat_parse(b.data, b.len, &vs, &err);
+	text_free(&b);
+	if (ret)
+		return ret;
+	ret = vmstat_get(&vs, "nr_free_pages", out) ? 0 : -ENOENT;
+	vmstat_free(&vs);
+	return ret;
+}
+
+/* Write a sysctl-like file; the old value into old (if not NULL). */
+static inline int ft_write_knob(const char *path, const char *value, char *old, size_t oldlen)
+{
+	struct text_buf b = { 0 };
+	FILE *f;
+
+	if (old) {
+		if (text_read_file(path, &b))
+			return -errno;
+		snprintf(old, oldlen, "%s", b.data);
+		old[strcspn(old, "\n")] = '\0';
+		text_free(&b);
+	}
+	f = fopen(path, "w");
+	if (!f)
+		return -errno;
+	fputs(value, f);
+	return fclose(f) ? -errno : 0;
+}
+
+/*
+ * The common fixture body: SKIP with the reason when the module cannot be
+ * used here, else load it and open a client into self->c.
+ */
+#define FT_MODULE_SETUP(self) do { \
+	char _why[512]; \
+	if (ft_module_unusable(_why, sizeof(_why))) \
+		SKIP(return, "%s", _why); \
+	ASSERT_EQ(0, ft_module_load(_why, sizeof(_why))) TH_LOG("%s", _why); \
+	int _e = ftc_open(&(self)->c, NULL); \
+	if (_e) { \
+		ft_module_unload(); \
+		ASSERT_EQ(0, _e) TH_LOG("open %s: %s", FTC_CTL_PATH, strerror(-_e)); \
+	} \
+} while (0)
+
+#endif

@@ -1,0 +1,102 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * pin + drain + try in one module request makes GFP_ATOMIC allocations of
+ * order 1 to 4 fail, 20 runs out of 20, while at least 30% of managed memory
+ * stays free; the buddy state the module saw just before each try shows why
+ * (no free block of that order anywhere, free pages above the watermarks).
+ */
+#include <stdint.h>
+#include <unistd.h>
+
+#include "kselftest_harness.h"
+#include "module_fixture.h"
+
+#define RUNS	20
+#define MAX_ZONES 16
+
+FIXTURE(pin_drain_try) {
+	struct ft_client c;
+	unsigned long taint;
+	int warnings, bugs;
+};
+
+FIXTURE_SETUP(pin_drain_try)
+{
+	self->taint = ft_tainted();
+	self->warnings = ft_klog_count("WARNING:");
+	self->bugs = ft_klog_count("BUG:");
+	FT_MODULE_SETUP(self);
+}
+
+FIXTURE_TEARDOWN_PARENT(pin_drain_try)
+{
+	ft_module_unload();
+}
+
+/*
+ * Steps: 0 pin, then for each order a drain and a try: drain 1, try 2,
+ * drain 3, try 4 ... The drain before each try takes back what kswapd and
+ * compaction freed while the previous failure was being reported.
+ */
+#define REQUEST "pin pattern=alt; " \
+	"drain above=0; try api=alloc_pages gfp=GFP_ATOMIC order=1; " \
+	"drain above=0; try api=alloc_pages gfp=GFP_ATOMIC order=2; " \
+	"drain above=0; try api=alloc_pages gfp=GFP_ATOMIC order=3; " \
+	"drain above=0; try api=alloc_pages gfp=GFP_ATOMIC order=4"
+
+TEST_F_TIMEOUT(pin_drain_try, atomic_order_1_to_4_fail_20_of_20, 1800)
+{
+	int runs_all_failed = 0;
+
+	for (int run = 0; run < RUNS; run++) {
+		uint64_t free_now, managed, bfree;
+		bool all_failed = true;
+		int maxo;
+
+		ASSERT_EQ(0, ftc_request(&self->c, REQUEST)) TH_LOG("%s", self->c.reply);
+		for (int order = 1; order <= 4; order++) {
+			int step = 2 * order;
+			struct ftc_buddy b[MAX_ZONES];
+			struct ftc_result r;
+			uint64_t zfree = 0, zmanaged = 0;
+			int n;
+
+			ASSERT_EQ(0, ftc_parse_result(self->c.reply, step, &r));
+			EXPECT_EQ(1, r.attempts);
+			EXPECT_EQ(1, r.failures) TH_LOG("run %d: GFP_ATOMIC order %d succeeded",
+							run, order);
+			all_failed &= r.failures == 1;
+			/* why: no free block of this order or above in any zone ... */
+			n = ftc_parse_buddy(self->c.reply, step, b, MAX_ZONES);
+			ASSERT_GT(n, 0);
+			for (int i = 0; i < n; i++) {
+				EXPECT_LT(b[i].max_free_order, order)
+					TH_LOG("run %d order %d: node %d zone %s had order %d free",
+					       run, order, b[i].node, b[i].zone, b[i].max_free_order);
+				zfree += b[i].free;
+				zmanaged += b[i].managed;
+			}
+			/* ... while plenty of memory is free */
+			EXPECT_GE(zfree * 100, zmanaged * 30)
+				TH_LOG("run %d order %d: %llu of %llu pages free", run, order,
+				       (unsigned long long)zfree, (unsigned long long)zmanaged);
+		}
+		/* the kernel's own view while the state is held */
+		ASSERT_EQ(0, ft_zone_totals(&free_now, &managed));
+		ASSERT_EQ(0, ft_buddy_totals(&bfree, &maxo));
+		EXPECT_GE(free_now * 100, managed * 30) TH_LOG("run %d: zoneinfo %llu of %llu free",
+			run, (unsigned long long)free_now, (unsigned long long)managed);
+		if (run == 0)
+			TH_LOG("run 0: %llu of %llu pages free after the tries, largest free order now %d",
+			       (unsigned long long)free_now, (unsigned long long)managed, maxo);
+		ASSERT_EQ(0, ftc_request(&self->c, "free all; pools"));
+		ASSERT_NE(NULL, strstr(self->c.reply, "pools count=0 "));
+		runs_all_failed += all_failed;
+	}
+	EXPECT_EQ(RUNS, runs_all_failed);
+	EXPECT_EQ(0, (ft_tainted() & ~self->taint) & ~FT_TAINT_ALLOWED);
+	EXPECT_EQ(self->warnings, ft_klog_count("WARNING:"));
+	EXPECT_EQ(self->bugs, ft_klog_count("BUG:"));
+}
+
+TEST_HARNESS_MAIN
