@@ -409,7 +409,7 @@ int cmd_explain(int argc, char **argv)
 		json_int(&w, "count", nreports);
 		json_object_end(&w);
 		json_finish(&w);
-	} else if (!nreports) {
+	} else if (!nreports && !ret) {
 		printf("no page allocation failure report found\n");
 	}
 	free(d);
