@@ -941,11 +941,12 @@ void dx_diagnose(const struct rp_report *r, struct dx_result *d)
 		const struct rp_zone *z = &r->zones[dz->rz];
 		char zn[48];
 
-		if (dz->allowed || i == d->deciding)
+		if (dz->allowed)
 			continue;
 		if (d->cause == DX_ZONE_EXHAUSTED || z->free_kb > 0)
-			EVID(d, "%s: not usable by this mask (zone %d > %s), free %ldkB", zname(z, zn, sizeof(zn)),
-			     dz->zone_idx, gfp_zone_class_name(d->sem.zone), dz->free_kb);
+			EVID(d, "%s: not usable by this mask (zone %d > %s), free %ldkB%s", zname(z, zn, sizeof(zn)),
+			     dz->zone_idx, gfp_zone_class_name(d->sem.zone), dz->free_kb,
+			     dz->have_wm && dz->res.ok ? "; the same request would pass there" : "");
 	}
 	for (int i = 0; i < r->nr_warn; i++)
 		EVID(d, "report: %s", r->warn[i]);

@@ -90,7 +90,7 @@ write('cause-watermark.log', report('irq/45-eth0', 2, '0xa20', 'GFP_ATOMIC', '5.
     ['__napi_alloc_skb+0x44/0x100', 'mydrv_rx_refill+0x88/0x200 [mydrv]', 'net_rx_action+0x150/0x3a0'], [
     dict(name='DMA32', counts=[2000, 500, 100, 10, 300, 200, 100] + [0]*4,
          letters=['UMC', 'UMC', 'UC', 'UC', 'C', 'C', 'C'] + [None]*4,
-         min=16384, low=20480, high=24576, present=2097152, managed=2000000, cma=80000 + 38400 + 800 * 0,
+         min=16384, low=20480, high=24576, present=2097152, managed=2000000, cma=80000,
          lowmem=[0, 0, 0]),
 ], free_cma=0))
 
