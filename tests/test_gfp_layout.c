@@ -34,6 +34,10 @@ static const struct known known[] = {
 	{ "4.4.0-210-generic", 0x24000c0, "GFP_KERNEL" },
 	{ "4.9.0-13-amd64", 0x24201ca, "GFP_HIGHUSER_MOVABLE|__GFP_COLD" },
 	{ "4.9.0", 0x2080020, "GFP_ATOMIC" },
+	/* THP fault: GFP_TRANSHUGE_LIGHT (4.8+) vs the 4.5 GFP_TRANSHUGE */
+	{ "4.9.0", 0x4742ca, "GFP_TRANSHUGE|__GFP_THISNODE" },
+	{ "4.9.0", 0x342ca, "GFP_TRANSHUGE_LIGHT" },
+	{ "4.7.0", 0x4352ca, "GFP_TRANSHUGE" },
 	{ "4.14.0", 0x14000c0, "GFP_KERNEL" },
 	{ "4.15.0-20-generic", 0x14200ca, "GFP_HIGHUSER_MOVABLE" },
 	{ "4.19.0-6-amd64", 0x6200ca, "GFP_HIGHUSER_MOVABLE" },
@@ -72,7 +76,7 @@ TEST(version_to_era)
 	static const struct { const char *v, *era; } m[] = {
 		{ "2.6.32-431.el6.x86_64", "2.6.32" }, { "2.6.39", "2.6.38" },
 		{ "3.0.101", "2.6.38" }, { "3.2.0", "3.2" }, { "3.10.0-1160", "3.8" },
-		{ "3.16.0", "3.16" }, { "4.4.0-210-generic", "4.4" }, { "4.9.0-13-amd64", "4.5" },
+		{ "3.16.0", "3.16" }, { "4.4.0-210-generic", "4.4" }, { "4.7.10", "4.5" }, { "4.9.0-13-amd64", "4.8" },
 		{ "4.19.176", "4.18" }, { "4.18.0-147.el8", "4.18" }, { "5.0.0", "4.18" },
 		{ "5.1", "5.1" }, { "5.15.0-107-generic", "5.14" }, { "6.1.0-18-amd64", "5.18" },
 		{ "6.3.1", "6.3" }, { "6.8.0-45-generic", "6.8" }, { "6.12.12+bpo-amd64", "6.10" },
