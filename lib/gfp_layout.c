@@ -21,8 +21,10 @@
  *  - torvalds/linux include/linux/gfp_types.h @16f5dfbc (6.8/6.9 layout)
  *  - the 6.10 enum conversion ("mm: enumerate all gfp flags") and
  *    __GFP_NO_OBJ_EXT (memory allocation profiling, 6.10)
- *  - include/trace/events/mmflags.h: v4.6, v5.10.89, v6.1, qsdk v6.6 and
- *    torvalds @01c69ef5 for the order in which %pGg prints names;
+ *  - include/trace/events/mmflags.h: v4.6, v5.10.89, v6.1, qsdk v6.6, the
+ *    6.12-stable backport of 60295b944ff6 (TRACE_DEFINE_ENUM only: 6.12
+ *    keeps the explicit name list) and torvalds @01c69ef5 (bit order) for
+ *    the order in which %pGg prints names;
  *    include/trace/events/gfpflags.h for the pre-4.5 order.
  */
 #include "gfp_layout.h"
@@ -206,11 +208,17 @@ static const struct gfp_era eras[] = {
 	 * a distribution x86-64 kernel: no HW tags, no lockdep, SLAB_OBJ_EXT=y
 	 * (selected by MEMCG), so __GFP_NO_OBJ_EXT is bit 24.
 	 */
-	{ "6.10", "6.14", GFP_KV(6, 10), GFP_KV(6, 14),
+	{ "6.10", "6.13", GFP_KV(6, 10), GFP_KV(6, 13),
 	  "gfp_types.h enum (6.10), distro config: NO_OBJ_EXT at bit 24",
 	  { L51_BITS, [GF_ZEROTAGS] = 0x800000, [GF_NO_OBJ_EXT] = 0x1000000 },
 	  GFP_ERA_KACCOUNT | GFP_ERA_PGG | GFP_ERA_THP_LIGHT | GFP_ERA_NOWAIT_NOWARN |
 	  GFP_ERA_CONFIG_BITS },
+	/* Rostedt's follow-up builds the name list from the enum: bit order */
+	{ "6.14", "6.18", GFP_KV(6, 14), GFP_KV(6, 18),
+	  "torvalds/linux mmflags.h @01c69ef5: single flags in bit order",
+	  { L51_BITS, [GF_ZEROTAGS] = 0x800000, [GF_NO_OBJ_EXT] = 0x1000000 },
+	  GFP_ERA_KACCOUNT | GFP_ERA_PGG | GFP_ERA_THP_LIGHT | GFP_ERA_NOWAIT_NOWARN |
+	  GFP_ERA_CONFIG_BITS | GFP_ERA_BIT_ORDER },
 };
 
 #define NR_ERAS (sizeof(eras) / sizeof(eras[0]))
@@ -367,6 +375,23 @@ size_t gfp_era_names(const struct gfp_era *e, struct gfp_name *out, size_t cap)
 	add(out, cap, &n, "GFP_NOWAIT", b[GF_KSWAPD_RECLAIM] |
 	    ((e->features & GFP_ERA_NOWAIT_NOWARN) ? b[GF_NOWARN] : 0));
 	add(out, cap, &n, "GFP_DMA", b[GF_DMA]);
+	if (e->features & GFP_ERA_BIT_ORDER) {
+		uint32_t known = gfp_era_known_mask(e);
+
+		add(out, cap, &n, "GFP_DMA32", b[GF_DMA32]);
+		add(out, cap, &n, "__GFP_RECLAIM", reclaim);
+		/* TRACE_GFP_FLAGS: every flag, lowest bit first */
+		for (int bit = 0; bit < 32; bit++) {
+			uint32_t m = 1u << bit;
+
+			if (!(known & m))
+				continue;
+			for (int f = 0; f < GF__COUNT; f++)
+				if (b[f] == m)
+					add(out, cap, &n, flag_names[f], m);
+		}
+		return n;
+	}
 	add(out, cap, &n, "__GFP_HIGHMEM", b[GF_HIGHMEM]);
 	add(out, cap, &n, "GFP_DMA32", b[GF_DMA32]);
 	static const enum gfp_flag tail[] = {

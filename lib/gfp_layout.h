@@ -47,6 +47,7 @@ struct gfp_era {
 #define GFP_ERA_NOWAIT_NOWARN	0x20u	/* GFP_NOWAIT includes __GFP_NOWARN (6.8+) */
 #define GFP_ERA_PGG		0x40u	/* warn_alloc prints %pGg names (4.5+) */
 #define GFP_ERA_CONFIG_BITS	0x80u	/* bits >= 24 depend on .config (6.10+) */
+#define GFP_ERA_BIT_ORDER	0x100u	/* %pGg lists single flags in bit order (6.14+) */
 
 #define GFP_NAME_MAX 64
 

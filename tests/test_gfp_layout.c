@@ -57,6 +57,9 @@ static const struct known known[] = {
 	/* 6.12 still used the explicit mmflags.h name list (6.6 order) */
 	{ "6.12.12-amd64", 0x52dc0, "GFP_KERNEL|__GFP_NOWARN|__GFP_NORETRY|__GFP_COMP|__GFP_ZERO" },
 	{ "6.12", 0x200, "0x200" },
+	/* 6.14+: single flags in bit order */
+	{ "6.15.0", 0x52dc0, "GFP_KERNEL|__GFP_ZERO|__GFP_NOWARN|__GFP_NORETRY|__GFP_COMP" },
+	{ "6.15.0", 0x140cca, "GFP_HIGHUSER_MOVABLE|__GFP_COMP" },
 	{ "6.12", 0x0, "" },
 };
 
@@ -79,7 +82,7 @@ TEST(version_to_era)
 		{ "3.16.0", "3.16" }, { "4.4.0-210-generic", "4.4" }, { "4.7.10", "4.5" }, { "4.9.0-13-amd64", "4.8" },
 		{ "4.19.176", "4.18" }, { "4.18.0-147.el8", "4.18" }, { "5.0.0", "4.18" },
 		{ "5.1", "5.1" }, { "5.15.0-107-generic", "5.14" }, { "6.1.0-18-amd64", "5.18" },
-		{ "6.3.1", "6.3" }, { "6.8.0-45-generic", "6.8" }, { "6.12.12+bpo-amd64", "6.10" },
+		{ "6.3.1", "6.3" }, { "6.8.0-45-generic", "6.8" }, { "6.12.12+bpo-amd64", "6.10" }, { "6.14.2", "6.14" },
 		{ "v6.12", "6.10" },
 	};
 
