@@ -435,6 +435,39 @@ static void zone_evidence(struct dx_result *d, const struct rp_report *r, const 
 	}
 }
 
+/* Which printed numbers contradict the failure of a zone that passes. */
+static void contradiction(struct dx_result *d, const struct rp_report *r, const struct dx_zone *dz)
+{
+	const struct rp_zone *z = &r->zones[dz->rz];
+	unsigned ume = 1u << WM_MT_UNMOVABLE | 1u << WM_MT_MOVABLE | 1u << WM_MT_RECLAIMABLE;
+	char list[DX_TEXT / 2], zn[48];
+	size_t pos = 0;
+	int order = r->order < 0 ? 0 : r->order;
+
+	list[0] = '\0';
+	for (int o = order; o < z->nr_buddy && pos + 1 < sizeof(list); o++) {
+		const struct rp_buddy *b = &z->buddy[o];
+		int w;
+
+		if (b->count <= 0 || (z->buddy_types && !(b->types & ume)))
+			continue;
+		w = snprintf(list + pos, sizeof(list) - pos, "%sorder %d: %ldx%ldkB%s%s%s",
+			     pos ? ", " : "", o, b->count, b->size_kb, b->letters[0] ? " (" : "",
+			     b->letters, b->letters[0] ? ")" : "");
+		if (w < 0 || (size_t)w >= sizeof(list) - pos)
+			break;
+		pos += (size_t)w;
+	}
+	zname(z, zn, sizeof(zn));
+	if (pos)
+		EVID(d, "contradiction: %s lists blocks of order >= %d that any order-%d request may take (%s)%s",
+		     zn, order, order, list, z->buddy_types ? " on unmovable/movable/reclaimable lists" : "");
+	if (dz->res_low.ok)
+		EVID(d, "even the fast path passes: %ld pages after subtractions > low watermark %ld + lowmem_reserve %ld, without any reserve access",
+		     dz->res_low.free_after, dz->res_low.min, dz->res_low.lowmem_reserve);
+	EVID(d, "so the lists changed between the failed attempt and the printout (reclaim, kswapd, compaction, frees on other CPUs), or the attempt ran under constraints the report does not show (cpuset or mempolicy nodes, __GFP_THISNODE, fault injection)");
+}
+
 /* ---- the decision ---- */
 
 static const char *cause_for(enum dx_zone_status s, enum dx_cause *c)
@@ -933,6 +966,8 @@ void dx_diagnose(const struct rp_report *r, struct dx_result *d)
 	/* the deciding zone first, then the others it may use */
 	if (d->deciding >= 0)
 		zone_evidence(d, r, &d->zones[d->deciding]);
+	if (d->cause == DX_INCONCLUSIVE && d->deciding >= 0)
+		contradiction(d, r, &d->zones[d->deciding]);
 	for (int i = 0; i < d->nr_zones; i++)
 		if (i != d->deciding && d->zones[i].allowed)
 			zone_evidence(d, r, &d->zones[i]);
