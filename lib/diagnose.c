@@ -286,7 +286,8 @@ static void classify(struct dx_zone *dz, const struct rp_zone *z, const struct w
 	case WM_FAIL_FREE:
 		if (dz->res_nolr.ok)
 			dz->status = DZ_LOWMEM_RESERVE;
-		else if (dz->res_nolr.why == WM_FAIL_FREE || dz->res_nolr.why == WM_FAIL_ORDER_LOOP)
+		else if (dz->res_nolr.why == WM_FAIL_FREE ||
+			 (dz->res_nolr.why == WM_FAIL_ORDER_LOOP && dz->res_nolr.present_orders))
 			dz->status = DZ_WATERMARK;
 		else if (dz->res_nolr.why == WM_FAIL_NO_USABLE_BLOCK)
 			dz->status = DZ_MIGRATETYPE;
@@ -294,7 +295,8 @@ static void classify(struct dx_zone *dz, const struct rp_zone *z, const struct w
 			dz->status = DZ_FRAGMENTED;
 		break;
 	case WM_FAIL_ORDER_LOOP:
-		dz->status = DZ_WATERMARK;
+		/* with nothing at or above the order no min could have passed */
+		dz->status = dz->res.present_orders || !dz->wz.nr_orders ? DZ_WATERMARK : DZ_FRAGMENTED;
 		break;
 	case WM_FAIL_NO_USABLE_BLOCK:
 		dz->status = DZ_MIGRATETYPE;

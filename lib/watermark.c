@@ -221,7 +221,11 @@ bool wm_check(const struct wm_zone *z, const struct wm_request *r, struct wm_res
 			res->why = WM_FAIL_ORDER_LOOP;
 			return res->ok = false;
 		}
-		/* the old check never looked at the lists; report what we know */
+		/* the old check never looked at the lists, but rmqueue needs a block */
+		if (z->nr_orders > 0 && !res->present_orders) {
+			res->why = WM_FAIL_NO_BLOCK;
+			return res->ok = false;
+		}
 		res->why = WM_OK;
 		return res->ok = true;
 	}

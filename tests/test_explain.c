@@ -240,6 +240,7 @@ static const struct { const char *file; enum dx_cause cause; } causes[] = {
 	{ "cause-lowmem-reserve.log", DX_LOWMEM_RESERVE },
 	{ "cause-low-memory.log", DX_LOW_MEMORY },
 	{ "cause-insufficient.log", DX_INSUFFICIENT_DATA },
+	{ "old-2.6.32-pid.log", DX_FRAGMENTATION },
 };
 
 TEST_F(dx, every_cause)
@@ -261,6 +262,27 @@ TEST_F(dx, every_cause)
 		for (int z = 0; z < self->l.v[0].nr_zones; z++)
 			EXPECT_EQ(self->l.v[0].zones[z].buddy_total_kb, self->l.v[0].zones[z].buddy_sum_kb);
 	}
+}
+
+TEST_F(dx, old_kernel_pid_line_hex_only)
+{
+	const struct rp_report *r;
+
+	ASSERT_EQ(0, load(_metadata, FIXTURES "old-2.6.32-pid.log", &self->l));
+	ASSERT_EQ(1, self->l.n);
+	r = &self->l.v[0];
+	EXPECT_STREQ("java", r->comm);
+	EXPECT_EQ(31402, r->pid);
+	EXPECT_STREQ("2.6.32-431.el6.x86_64", r->kernel_version);
+	EXPECT_TRUE(r->old_format);
+	EXPECT_FALSE(r->have_names);
+	EXPECT_EQ(0, strncmp(r->callers[0], "nfs_readdir_xdr_to_array", 24));
+	ASSERT_EQ(2, r->nr_zones);
+	EXPECT_FALSE(r->zones[1].buddy_types);
+	dx_diagnose(r, self->d);
+	EXPECT_STREQ("2.6.32", self->d->era->id);
+	EXPECT_STREQ("GFP_KERNEL", self->d->names);
+	EXPECT_EQ(DX_FRAGMENTATION, self->d->cause);
 }
 
 TEST_F(dx, vmalloc_failure)

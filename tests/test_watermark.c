@@ -38,6 +38,22 @@ TEST(legacy_halving_loop_003)
 	EXPECT_EQ(-1, wm_max_passing_min(&z, &r));
 }
 
+/* the old check never looked at the lists, but without a block rmqueue fails */
+TEST(legacy_without_block)
+{
+	/* NR_FREE_PAGES above the buddy sum (pages in flight) keeps the loop happy */
+	struct wm_zone z = { .free_pages = 200000, .min = 10, .nr_orders = 11,
+			     .nr_free = { 90000, 5000 }, .nr_free_highatomic = -1 };
+	struct wm_request r = { 2, 0, WM_MARK_MIN, -1, WM_ERA_LEGACY };
+	struct wm_result res;
+
+	EXPECT_FALSE(wm_check(&z, &r, &res));
+	EXPECT_EQ(WM_FAIL_NO_BLOCK, res.why);
+	z.nr_free[5] = 1;
+	z.free_pages += 32;
+	EXPECT_TRUE(wm_check(&z, &r, &res));
+}
+
 /* seed 004, DMA32: 4.19 GFP_ATOMIC|__GFP_COMP order 3, CMA heavy */
 TEST(harder_cma_004_passes)
 {

@@ -190,3 +190,40 @@ trunc = FRAG[:30]
 multi += ['[  300.%06d] %s' % (i, l) for i, l in enumerate(trunc)]
 multi[-1] = multi[-1][:60]
 write('multi.log', multi)
+
+# 2.6.32 (RHEL 6): hex-only mode, "failure." format, Pid: line, syslog
+# prefix, no managed:, no migratetype letters; GFP_KERNEL order 4 with
+# nothing above order 3 in Normal
+def old_zone(name, free, mn, low, high, present):
+    return ('Node 0 %s free:%dkB min:%dkB low:%dkB high:%dkB active_anon:1024kB inactive_anon:2048kB '
+            'active_file:4096kB inactive_file:8192kB unevictable:0kB isolated(anon):0kB isolated(file):0kB '
+            'present:%dkB mlocked:0kB dirty:0kB writeback:0kB mapped:512kB shmem:0kB '
+            'slab_reclaimable:1024kB slab_unreclaimable:2048kB kernel_stack:512kB pagetables:256kB '
+            'unstable:0kB bounce:0kB writeback_tmp:0kB pages_scanned:0 all_unreclaimable? no') % (
+            name, free, mn, low, high, present)
+old = ['java: page allocation failure. order:4, mode:0xd0',
+       'Pid: 31402, comm: java Not tainted 2.6.32-431.el6.x86_64 #1',
+       'Call Trace:',
+       ' [<ffffffff8112f9e7>] ? __alloc_pages_nodemask+0x757/0x8d0',
+       ' [<ffffffff8116e642>] ? kmem_getpages+0x62/0x170',
+       ' [<ffffffff8116f25f>] ? cache_grow+0x2cf/0x320',
+       ' [<ffffffff8116f4b2>] ? cache_alloc_refill+0x202/0x240',
+       ' [<ffffffff81170479>] ? __kmalloc+0x1b9/0x230',
+       ' [<ffffffffa03b5a3d>] ? nfs_readdir_xdr_to_array+0x3d/0x2f0 [nfs]',
+       ' [<ffffffffa03b5d6c>] ? nfs_readdir_filler+0x2c/0x80 [nfs]',
+       'Mem-Info:',
+       'Node 0 DMA per-cpu:',
+       'CPU    0: hi:    0, btch:   1 usd:   0',
+       'Node 0 Normal per-cpu:',
+       'CPU    0: hi:  186, btch:  31 usd: 120',
+       'active_anon:100000 inactive_anon:50000 isolated_anon:0',
+       ' active_file:2000000 inactive_file:1500000 isolated_file:0',
+       ' unevictable:0 dirty:100 writeback:0 unstable:0',
+       ' free:42000 slab_reclaimable:60000 slab_unreclaimable:30000',
+       ' mapped:10000 shmem:200 pagetables:3000 bounce:0']
+b_dma, t_dma = buddy('Node 0 DMA', [0, 2, 1, 1, 1, 0, 0, 1, 1, 0, 3])
+b_n, t_n = buddy('Node 0 Normal', [30000, 4000, 1000, 200] + [0]*7)
+old += [old_zone('DMA', t_dma, 60, 72, 88, 15284), 'lowmem_reserve[]: 0 16000 16000 16000',
+        old_zone('Normal', t_n, 45000, 56250, 67500, 16515072), 'lowmem_reserve[]: 0 0 0 0',
+        b_dma, b_n, '4194303 pages RAM', '120000 pages reserved']
+write('old-2.6.32-pid.log', ['Mar  1 14:52:30 db1 kernel: ' + l for l in old])
