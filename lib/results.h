@@ -1,0 +1,137 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Per-test result file: $FRAGTEST_RESULTS/<test>.json (schema in
+ * docs/results.md). A test calls ftr_begin() at its start (kernel health
+ * mark, "before" snapshot), records parameters, metrics, latency statistics
+ * and optionally a timeline of free blocks while it runs, and ftr_end() with
+ * its own outcome: the health guard may turn a pass into a failure, the
+ * allocation failure reports logged meanwhile are parsed into the file.
+ *
+ * Typical use from a kselftest-harness fixture:
+ *
+ *	FIXTURE_SETUP(x)   { ftr_begin(&self->res, "prog.case", FTR_SNAPSHOTS); }
+ *	TEST_F(x, case)    { ... ftr_param_int(&self->res, "order", 4); ...
+ *			     ftr_metric(&self->res, "success_rate", r, "%", FTR_HIGHER); }
+ *	FIXTURE_TEARDOWN(x) {
+ *		int e = _metadata->exit_code;
+ *		enum ftr_outcome o = e == KSFT_SKIP ? FTR_SKIP :
+ *				     e == KSFT_FAIL ? FTR_FAIL : FTR_PASS;
+ *
+ *		if (ftr_end(&self->res, o, NULL) == FTR_FAIL && o != FTR_FAIL) {
+ *			TH_LOG("%s", self->res.verdict);	// the health guard failed it
+ *			_metadata->exit_code = KSFT_FAIL;
+ *		}
+ *	}
+ *
+ * Without FRAGTEST_RESULTS nothing is written, but the health verdict is
+ * still returned. All calls are safe on a zeroed or ended ftr_run.
+ */
+#ifndef FRAGTEST_RESULTS_H
+#define FRAGTEST_RESULTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "health.h"
+#include "snapshot.h"
+
+#define FTR_SCHEMA_VERSION 1
+#define FTR_MAX_PARAMS 32
+#define FTR_MAX_METRICS 64
+#define FTR_MAX_LATENCY 16
+#define FTR_MAX_BUCKETS 48
+#define FTR_MAX_REPORTS 32	/* parsed failure reports kept in the file */
+#define FTR_TIMELINE_ZONES 16
+
+enum ftr_outcome { FTR_PASS, FTR_FAIL, FTR_SKIP };
+enum ftr_better { FTR_NEUTRAL, FTR_HIGHER, FTR_LOWER };
+
+#define FTR_SNAPSHOTS		(1u << 0)	/* before/after snapshots and their delta */
+#define FTR_ALLOC_FAILS_TEST	(1u << 1)	/* a failure report fails the test */
+
+struct ftr_param {
+	char key[48];
+	char value[160];
+	bool is_num;
+	double num;
+};
+
+struct ftr_metric {
+	char name[64];
+	char unit[16];
+	double value;
+	enum ftr_better better;
+};
+
+struct ftr_latency {
+	char name[64];
+	uint64_t attempts, successes, failures;
+	bool have_ns;		/* min/p50/p99/max/mean are set */
+	uint64_t min_ns, p50_ns, p90_ns, p99_ns, max_ns, mean_ns;	/* p90 0: unknown */
+	int nr_buckets;		/* histogram: count[i] samples <= le_ns[i] (and > le_ns[i-1]) */
+	uint64_t le_ns[FTR_MAX_BUCKETS];
+	uint64_t count[FTR_MAX_BUCKETS];
+};
+
+struct ftr_sample {
+	double t;		/* seconds since ftr_begin */
+	uint64_t free[FTR_TIMELINE_ZONES][FT_MAX_ORDERS];
+};
+
+struct ftr_run {
+	bool active;
+	unsigned int flags;
+	char test[128];
+	char path[4096];	/* "" when FRAGTEST_RESULTS is unset */
+	double t_start, t_end;
+	int64_t wall_start;
+	struct health health;
+	struct ftr_param params[FTR_MAX_PARAMS];
+	int nr_params;
+	struct ftr_metric metrics[FTR_MAX_METRICS];
+	int nr_metrics;
+	struct ftr_latency latency[FTR_MAX_LATENCY];
+	int nr_latency;
+	struct snapshot *before, *after;
+	/* timeline: zone names fixed by the first sample */
+	int nr_tl_zones, tl_orders;
+	char tl_zone[FTR_TIMELINE_ZONES][32];
+	struct ftr_sample *samples;
+	size_t nr_samples, cap_samples;
+	int nr_reports;		/* allocation failure reports seen (after ftr_end) */
+	char verdict[320];	/* after ftr_end: why the outcome is what it is */
+};
+
+/* Starts a test; 0, or -errno when the results directory is unusable
+ * (the run still works, only the file will not be written).
+ */
+int ftr_begin(struct ftr_run *r, const char *test, unsigned int flags);
+/* Tolerate kernel log lines containing substring (see health_allow()). */
+void ftr_allow(struct ftr_run *r, const char *substring);
+void ftr_param_str(struct ftr_run *r, const char *key, const char *value);
+void ftr_param_int(struct ftr_run *r, const char *key, int64_t value);
+void ftr_param_double(struct ftr_run *r, const char *key, double value);
+/* A number `fragtest compare` compares between runs; better says which
+ * direction is an improvement (FTR_NEUTRAL: shown, never flagged).
+ */
+void ftr_metric(struct ftr_run *r, const char *name, double value, const char *unit,
+		enum ftr_better better);
+/* Latency statistics, e.g. the module's per-request numbers. */
+void ftr_latency(struct ftr_run *r, const struct ftr_latency *lat);
+/* Fills lat's counts, percentiles and a log2 histogram from n samples (the
+ * array is sorted in place); attempts/successes/failures are left alone.
+ */
+void ftr_latency_from_samples(struct ftr_latency *lat, uint64_t *ns, size_t n);
+/* One timeline sample: free blocks per order per zone (buddyinfo). */
+int ftr_timeline_sample(struct ftr_run *r);
+void ftr_timeline_add(struct ftr_run *r, const struct snapshot *snap);
+/*
+ * Ends the test: after snapshot, health check, failure reports, JSON file.
+ * Returns the final outcome: FTR_FAIL when the test failed or the health
+ * guard failed it, else the test's own. r->verdict says why.
+ */
+enum ftr_outcome ftr_end(struct ftr_run *r, enum ftr_outcome outcome, const char *reason);
+const char *ftr_outcome_name(enum ftr_outcome o);
+
+#endif
