@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Per-test result files; see results.h and docs/results.md. */
+#include <dirent.h>
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -10,6 +11,7 @@
 #include <unistd.h>
 
 #include "json.h"
+#include "procfile.h"
 #include "report_parse.h"
 #include "results.h"
 
@@ -513,4 +515,273 @@ enum ftr_outcome ftr_end(struct ftr_run *r, enum ftr_outcome outcome, const char
 	r->nr_samples = r->cap_samples = 0;
 	r->active = false;
 	return final;
+}
+
+/* ---- reading runs back ---- */
+
+static struct ftr_test *add_test(struct ftr_loaded_run *run, const char *name)
+{
+	struct ftr_test *t;
+
+	for (size_t i = 0; i < run->nr_tests; i++)
+		if (!strcmp(run->tests[i].name, name))
+			return &run->tests[i];
+	if (run->nr_tests >= 100000)
+		return NULL;
+	t = realloc(run->tests, (run->nr_tests + 1) * sizeof(*t));
+	if (!t)
+		return NULL;
+	run->tests = t;
+	t = &run->tests[run->nr_tests++];
+	memset(t, 0, sizeof(*t));
+	snprintf(t->name, sizeof(t->name), "%s", name);
+	t->duration = -1;
+	return t;
+}
+
+/* "ok 3 name # SKIP why" (after any "# " nesting was removed). */
+static bool ktap_result(const char *line, bool *ok, char *name, size_t nlen,
+			char *directive, size_t dlen)
+{
+	const char *p = line, *hash;
+	size_t n;
+
+	*ok = true;
+	if (!strncmp(p, "not ok ", 7)) {
+		*ok = false;
+		p += 7;
+	} else if (!strncmp(p, "ok ", 3)) {
+		p += 3;
+	} else {
+		return false;
+	}
+	if (*p < '0' || *p > '9')
+		return false;
+	while (*p >= '0' && *p <= '9')
+		p++;
+	if (*p != ' ')
+		return false;
+	p++;
+	hash = strstr(p, " # ");
+	n = hash ? (size_t)(hash - p) : strlen(p);
+	while (n && (p[n - 1] == ' ' || p[n - 1] == '\r'))
+		n--;
+	if (!n)
+		return false;
+	snprintf(name, nlen, "%.*s", (int)n, p);
+	snprintf(directive, dlen, "%s", hash ? hash + 3 : "");
+	n = strlen(directive);
+	while (n && (directive[n - 1] == '\r' || directive[n - 1] == ' '))
+		directive[--n] = '\0';
+	return true;
+}
+
+static void set_outcome(struct ftr_test *t, bool ok, const char *directive)
+{
+	const char *time;
+
+	if (!strncmp(directive, "SKIP", 4)) {
+		snprintf(t->outcome, sizeof(t->outcome), "skip");
+		snprintf(t->reason, sizeof(t->reason), "%s", directive[4] ? directive + 5 : "");
+	} else {
+		snprintf(t->outcome, sizeof(t->outcome), ok ? "pass" : "fail");
+		snprintf(t->reason, sizeof(t->reason), "%s", directive);
+	}
+	time = strstr(directive, "time=");
+	if (time)
+		t->duration = strtod(time + 5, NULL);
+}
+
+int ftr_parse_ktap(const char *text, size_t len, struct ftr_loaded_run *run)
+{
+	char program[128] = "", line[1024], name[256], directive[512];
+	const char *p = text, *end = text + len;
+
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		const char *l = line;
+		int depth = 0;
+		bool ok;
+
+		snprintf(line, sizeof(line), "%.*s", (int)(n < sizeof(line) ? n : sizeof(line) - 1), p);
+		p += n + (nl ? 1 : 0);
+		while (!strncmp(l, "# ", 2)) {
+			l += 2;
+			depth++;
+		}
+		/* the runner's header names the program whose cases follow */
+		if (depth == 1 && !strncmp(l, "selftests: fragtest: ", 21)) {
+			snprintf(program, sizeof(program), "%s", l + 21);
+			continue;
+		}
+		if (depth > 1 || !ktap_result(l, &ok, name, sizeof(name), directive, sizeof(directive)))
+			continue;
+		if (depth == 0) {
+			struct ftr_test *t;
+			const char *base = strncmp(name, "selftests: fragtest: ", 21) ? name : name + 21;
+
+			t = add_test(run, base);
+			if (!t)
+				return -ENOMEM;
+			t->is_program = true;
+			set_outcome(t, ok, directive);
+			if (!strncmp(directive, "TIMEOUT", 7) || !strncmp(directive, "exit=", 5))
+				snprintf(t->reason, sizeof(t->reason), "%s", directive);
+		} else if (program[0]) {
+			char id[sizeof(run->tests[0].name)];
+			struct ftr_test *t;
+
+			snprintf(id, sizeof(id), "%.63s.%.120s", program, name);
+			t = add_test(run, id);
+			if (!t)
+				return -ENOMEM;
+			set_outcome(t, ok, directive);
+		}
+	}
+	return 0;
+}
+
+static int cmp_test(const void *a, const void *b)
+{
+	return strcmp(((const struct ftr_test *)a)->name, ((const struct ftr_test *)b)->name);
+}
+
+static void load_test_json(struct ftr_loaded_run *run, const char *path)
+{
+	struct jr_value *doc = calloc(1, sizeof(*doc));
+	char err[400];
+	const char *name, *outcome;
+	struct ftr_test *t;
+
+	if (!doc)
+		return;
+	if (jr_parse_file(path, doc, err, sizeof(err))) {
+		if (!run->nr_bad_files++)
+			snprintf(run->bad_file, sizeof(run->bad_file), "%s", err);
+		free(doc);
+		return;
+	}
+	name = jr_str(jr_get(doc, "test"), NULL);
+	outcome = jr_str(jr_get(doc, "outcome"), NULL);
+	if (strcmp(jr_str(jr_get(doc, "kind"), ""), "fragtest-test") || !name || !outcome ||
+	    (strcmp(outcome, "pass") && strcmp(outcome, "fail") && strcmp(outcome, "skip"))) {
+		/* some other JSON: not ours to judge */
+		jr_free(doc);
+		free(doc);
+		return;
+	}
+	t = add_test(run, name);
+	if (!t) {
+		jr_free(doc);
+		free(doc);
+		return;
+	}
+	if (t->doc) {
+		jr_free(t->doc);
+		free(t->doc);
+	}
+	t->doc = doc;
+	snprintf(t->outcome, sizeof(t->outcome), "%s", outcome);
+	snprintf(t->reason, sizeof(t->reason), "%s", jr_str(jr_get(doc, "verdict"), ""));
+	t->duration = jr_num(jr_get(doc, "duration_s"), -1);
+}
+
+int ftr_load_run(const char *dir, struct ftr_loaded_run *run, char *err, size_t errlen)
+{
+	char path[4352], resolved[4096];
+	struct text_buf ktap;
+	struct dirent **ents = NULL;
+	int n;
+	bool have_ktap = false;
+
+	memset(run, 0, sizeof(*run));
+	if (!realpath(dir, resolved)) {
+		snprintf(err, errlen, "%s: %s", dir, strerror(errno));
+		return -1;
+	}
+	snprintf(run->dir, sizeof(run->dir), "%s", resolved);
+	snprintf(path, sizeof(path), "%s/summary.json", run->dir);
+	if (!access(path, F_OK)) {
+		char jerr[400];
+
+		if (jr_parse_file(path, &run->summary, jerr, sizeof(jerr))) {
+			snprintf(err, errlen, "%s", jerr);
+			return -1;
+		}
+		run->have_summary = true;
+	}
+	snprintf(path, sizeof(path), "%s/ktap.log", run->dir);
+	if (!text_read_file(path, &ktap)) {
+		have_ktap = true;
+		if (ftr_parse_ktap(ktap.data, ktap.len, run)) {
+			text_free(&ktap);
+			snprintf(err, errlen, "%s: out of memory", path);
+			ftr_free_run(run);
+			return -1;
+		}
+		text_free(&ktap);
+	}
+	n = scandir(run->dir, &ents, NULL, alphasort);
+	if (n < 0) {
+		snprintf(err, errlen, "%s: %s", run->dir, strerror(errno));
+		ftr_free_run(run);
+		return -1;
+	}
+	for (int i = 0; i < n; i++) {
+		size_t l = strlen(ents[i]->d_name);
+
+		if (l > 5 && !strcmp(ents[i]->d_name + l - 5, ".json") &&
+		    strcmp(ents[i]->d_name, "summary.json")) {
+			snprintf(path, sizeof(path), "%s/%s", run->dir, ents[i]->d_name);
+			load_test_json(run, path);
+		}
+		free(ents[i]);
+	}
+	free(ents);
+	if (!have_ktap && !run->have_summary && !run->nr_tests) {
+		snprintf(err, errlen, "%s: not a fragtest results directory (no ktap.log, "
+			 "summary.json or test JSON)", run->dir);
+		ftr_free_run(run);
+		return -1;
+	}
+	qsort(run->tests, run->nr_tests, sizeof(run->tests[0]), cmp_test);
+	/* release: the summary's, a test's, else results/<release>/<timestamp> */
+	snprintf(run->release, sizeof(run->release), "%s",
+		 jr_str(jr_get(&run->summary, "kernel_release"), ""));
+	for (size_t i = 0; !run->release[0] && i < run->nr_tests; i++)
+		if (run->tests[i].doc)
+			snprintf(run->release, sizeof(run->release), "%s",
+				 jr_str(jr_get(run->tests[i].doc, "kernel_release"), ""));
+	if (!run->release[0]) {
+		char *slash = strrchr(resolved, '/');
+
+		if (slash && slash != resolved) {
+			*slash = '\0';
+			slash = strrchr(resolved, '/');
+			snprintf(run->release, sizeof(run->release), "%.127s", slash ? slash + 1 : resolved);
+		}
+	}
+	return 0;
+}
+
+void ftr_free_run(struct ftr_loaded_run *run)
+{
+	for (size_t i = 0; i < run->nr_tests; i++) {
+		if (run->tests[i].doc) {
+			jr_free(run->tests[i].doc);
+			free(run->tests[i].doc);
+		}
+	}
+	free(run->tests);
+	jr_free(&run->summary);
+	memset(run, 0, sizeof(*run));
+}
+
+const struct ftr_test *ftr_find_test(const struct ftr_loaded_run *run, const char *name)
+{
+	for (size_t i = 0; i < run->nr_tests; i++)
+		if (!strcmp(run->tests[i].name, name))
+			return &run->tests[i];
+	return NULL;
 }

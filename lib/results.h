@@ -34,6 +34,7 @@
 #include <stdint.h>
 
 #include "health.h"
+#include "json_read.h"
 #include "snapshot.h"
 
 #define FTR_SCHEMA_VERSION 1
@@ -135,3 +136,37 @@ enum ftr_outcome ftr_end(struct ftr_run *r, enum ftr_outcome outcome, const char
 const char *ftr_outcome_name(enum ftr_outcome o);
 
 #endif
+
+/*
+ * Reading a run back (fragtest compare, fragtest report): summary.json, the
+ * per-test JSON files and the outcomes in ktap.log (for tests that wrote no
+ * file). Test ids: "<program>" for a selftest program, "<program>.<case>"
+ * for a harness case ("snapshot_invariants.global.zone_free_ok"); a JSON
+ * file's "test" with the same id replaces the ktap outcome.
+ */
+struct ftr_test {
+	char name[192];
+	char outcome[8];	/* "pass", "fail", "skip" */
+	char reason[256];
+	double duration;	/* seconds, -1 unknown */
+	bool is_program;	/* a top-level ktap result */
+	struct jr_value *doc;	/* the per-test JSON, or NULL */
+};
+
+struct ftr_loaded_run {
+	char dir[4096];		/* resolved */
+	char release[128];
+	struct jr_value summary;
+	bool have_summary;
+	struct ftr_test *tests;	/* sorted by name */
+	size_t nr_tests;
+	size_t nr_bad_files;	/* JSON files that did not parse */
+	char bad_file[512];	/* the first such file and why */
+};
+
+/* 0, or -1 with a message when dir is not a readable run directory. */
+int ftr_load_run(const char *dir, struct ftr_loaded_run *run, char *err, size_t errlen);
+void ftr_free_run(struct ftr_loaded_run *run);
+const struct ftr_test *ftr_find_test(const struct ftr_loaded_run *run, const char *name);
+/* Reads ktap text into tests (appends; used by ftr_load_run). */
+int ftr_parse_ktap(const char *text, size_t len, struct ftr_loaded_run *run);

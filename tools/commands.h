@@ -14,5 +14,7 @@ int cmd_explain(int argc, char **argv);
 int cmd_alloc(int argc, char **argv);
 int cmd_pin(int argc, char **argv);
 int cmd_pools(int argc, char **argv);
+int cmd_report(int argc, char **argv);
+int cmd_compare(int argc, char **argv);
 
 #endif

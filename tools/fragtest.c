@@ -24,6 +24,10 @@ static const struct command commands[] = {
 	  "fragment the buddy allocator (pin, drain) and try allocations in one call" },
 	{ "pools", cmd_pools,
 	  "list or free what the fragtest module holds; its limits and GFP names" },
+	{ "report", cmd_report,
+	  "self-contained HTML report of a results directory" },
+	{ "compare", cmd_compare,
+	  "two result directories side by side; exit 1 on a regression" },
 };
 
 static void usage(FILE *out)
