@@ -16,5 +16,6 @@ int cmd_pin(int argc, char **argv);
 int cmd_pools(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
+int cmd_watch(int argc, char **argv);
 
 #endif

@@ -28,6 +28,8 @@ static const struct command commands[] = {
 	  "self-contained HTML report of a results directory" },
 	{ "compare", cmd_compare,
 	  "two result directories side by side; exit 1 on a regression" },
+	{ "watch", cmd_watch,
+	  "buddyinfo, pagetypeinfo, vmstat, zoneinfo as JSON lines at N Hz" },
 };
 
 static void usage(FILE *out)
