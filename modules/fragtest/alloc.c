@@ -95,7 +95,8 @@ static int ft_alloc_check(struct ft_step *s, struct ft_ctx *ctx)
 	if (s->order < 0 && pages) {
 		s->order = get_order(s->size);
 		if (s->order > FT_TOP_ORDER)
-			return ft_fail(ctx, -EINVAL, "size %zu needs order %d, above the top order %d",
+			return ft_fail(ctx, -EINVAL,
+				       "size %zu needs order %d, above the top order %d",
 				       s->size, s->order, FT_TOP_ORDER);
 	}
 	if (!s->size)
@@ -126,7 +127,8 @@ static int ft_alloc_check(struct ft_step *s, struct ft_ctx *ctx)
 				       "%s must not get __GFP_DMA32 or __GFP_HIGHMEM (slab bug mask)",
 				       ft_api_name(s->api));
 		if (s->api == FT_API_KMALLOC && s->size > KMALLOC_MAX_SIZE)
-			return ft_fail(ctx, -EINVAL, "kmalloc size %zu is above KMALLOC_MAX_SIZE %lu",
+			return ft_fail(ctx, -EINVAL,
+				       "kmalloc size %zu is above KMALLOC_MAX_SIZE %lu",
 				       s->size, (unsigned long)KMALLOC_MAX_SIZE);
 		if (s->api == FT_API_KVMALLOC && !ft_gfp_blocking(s->gfp))
 			return ft_fail(ctx, -EINVAL,
@@ -315,7 +317,9 @@ void ft_alloc_run(struct ft_step *s)
 				else
 					__free_pages(page, s->order);
 			} else if (s->target && !list_empty(&res->spare)) {
-				struct ft_obj *o = list_first_entry(&res->spare, struct ft_obj, list);
+				struct ft_obj *o;
+
+				o = list_first_entry(&res->spare, struct ft_obj, list);
 
 				list_del(&o->list);
 				o->api = s->api;
@@ -350,7 +354,8 @@ void ft_alloc_report(struct ft_step *s, int idx, struct ft_reply *r)
 	int b;
 
 	ft_gfp_describe(s->gfp, names, sizeof(names));
-	ft_printf(r, "step index=%d verb=%s api=%s gfp=%#lx gfp_names=%s order=%d size=%zu node=%d count=%u hold=%s\n",
+	ft_printf(r,
+		  "step index=%d verb=%s api=%s gfp=%#lx gfp_names=%s order=%d size=%zu node=%d count=%u hold=%s\n",
 		  idx, ft_verb_name(s->verb), ft_api_name(s->api),
 		  (__force unsigned long)s->gfp, names, s->order, s->size, s->node, s->count,
 		  s->pool[0] ? s->pool : "-");
@@ -364,7 +369,8 @@ void ft_alloc_report(struct ft_step *s, int idx, struct ft_reply *r)
 		hist[res->lat[i] ? ilog2(res->lat[i]) : 0]++;
 	}
 	sort(res->lat, n, sizeof(u64), ft_cmp_u64, NULL);
-	ft_printf(r, "latency index=%d min_ns=%llu median_ns=%llu p99_ns=%llu max_ns=%llu mean_ns=%llu\n",
+	ft_printf(r,
+		  "latency index=%d min_ns=%llu median_ns=%llu p99_ns=%llu max_ns=%llu mean_ns=%llu\n",
 		  idx, res->lat[0], res->lat[(n - 1) / 2],
 		  res->lat[DIV_ROUND_UP(99 * n, 100) - 1], res->lat[n - 1], div_u64(sum, n));
 	for (b = 0; b < 64; b++)
@@ -381,7 +387,8 @@ void ft_alloc_report(struct ft_step *s, int idx, struct ft_reply *r)
 		struct ft_attempt *a = &res->att[i];
 
 		if (a->ok)
-			ft_printf(r, "attempt index=%d i=%u ok=1 ns=%llu pfn=%#lx node=%d zone=%s mt=%s vmalloc=%d\n",
+			ft_printf(r,
+				  "attempt index=%d i=%u ok=1 ns=%llu pfn=%#lx node=%d zone=%s mt=%s vmalloc=%d\n",
 				  idx, i, a->ns, a->pfn, a->node, ft_zone_name(a->zone),
 				  ft_mt_name(a->mt), a->vmalloc);
 		else

@@ -124,11 +124,13 @@ int ft_frag_prepare(struct ft_step *s, struct ft_ctx *ctx)
 
 	if (s->verb == FT_VERB_PIN) {
 		if (s->gfp & (__GFP_DMA | __GFP_DMA32 | __GFP_HIGHMEM))
-			return ft_fail(ctx, -EINVAL, "pin chooses the zone itself: use zone=, not a zone modifier");
+			return ft_fail(ctx, -EINVAL,
+		"pin chooses the zone itself: use zone=, not a zone modifier");
 		if (s->gfp & (__GFP_NOFAIL | __GFP_MEMALLOC))
 			return ft_fail(ctx, -EINVAL, "pin takes no __GFP_NOFAIL or __GFP_MEMALLOC");
 		if ((s->gfp & FT_MT_MASK) == FT_MT_MASK)
-			return ft_fail(ctx, -EINVAL, "__GFP_MOVABLE and __GFP_RECLAIMABLE together");
+			return ft_fail(ctx, -EINVAL,
+		"__GFP_MOVABLE and __GFP_RECLAIMABLE together");
 		n = ft_targets(s, zones, FT_MAX_TARGETS, ctx);
 		if (n < 0)
 			return n;
@@ -196,6 +198,7 @@ void ft_buddy_capture(struct ft_result *res)
 			b->managed = zone_managed_pages(zone);
 			b->highatomic = zone->nr_reserved_highatomic;
 			for (o = 0; o < FT_NR_ORDERS; o++)
+				/* a racy read is fine: this is a report, not a decision */
 				b->nr_free[o] = data_race(zone->free_area[o].nr_free);
 		}
 	}
@@ -318,7 +321,8 @@ void ft_frag_report(struct ft_step *s, int idx, struct ft_reply *r)
 		for (i = 0; i < res->nr_pin; i++) {
 			struct ft_pin_zone *p = &res->pin[i];
 
-			ft_printf(r, "pin index=%d node=%d zone=%s k=%u floor=%lu free_before=%lu pinned=%lu released=%lu kept=%lu free_after=%lu fell_back=%d interrupted=%d pool=%s\n",
+			ft_printf(r,
+				  "pin index=%d node=%d zone=%s k=%u floor=%lu free_before=%lu pinned=%lu released=%lu kept=%lu free_after=%lu fell_back=%d interrupted=%d pool=%s\n",
 				  idx, p->node, ft_zone_name(p->zone), s->k, p->floor,
 				  p->free_before, p->pinned, p->released, p->kept, p->free_after,
 				  p->fell_back, p->interrupted, s->pool);
@@ -342,7 +346,8 @@ void ft_frag_report(struct ft_step *s, int idx, struct ft_reply *r)
 		for (o = 0; o < FT_NR_ORDERS; o++)
 			if (b->nr_free[o])
 				top = o;
-		ft_printf(r, "buddy index=%d node=%d zone=%s free=%lu min=%lu low=%lu high=%lu boost=%lu managed=%lu highatomic=%lu max_free_order=%d nr_free=",
+		ft_printf(r,
+			  "buddy index=%d node=%d zone=%s free=%lu min=%lu low=%lu high=%lu boost=%lu managed=%lu highatomic=%lu max_free_order=%d nr_free=",
 			  idx, b->node, ft_zone_name(b->zone), b->free, b->min, b->low, b->high,
 			  b->boost, b->managed, b->highatomic, top);
 		for (o = 0; o < FT_NR_ORDERS; o++)

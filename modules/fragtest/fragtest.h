@@ -15,7 +15,6 @@
 #include <linux/mmzone.h>
 #include <linux/numa.h>
 #include <linux/types.h>
-#include <linux/version.h>
 
 #define FT_VERSION		"1.0"
 #define FT_MAX_REQUEST		4096	/* bytes per write */
@@ -28,12 +27,13 @@
 #define FT_REASON_LEN		192
 
 /*
- * The top order: 6.1 and earlier define MAX_ORDER as a count (11 on x86),
- * 6.4..6.7 as the top order itself, 6.8+ call the top order MAX_PAGE_ORDER.
+ * The top order: up to 6.3 MAX_ORDER is a count (11 on x86), 6.4..6.7 make
+ * it the top order itself, 6.8+ call the top order MAX_PAGE_ORDER. The
+ * MAX_ORDER_NR_PAGES of each era tells the first two apart.
  */
 #if defined(MAX_PAGE_ORDER)
 #define FT_TOP_ORDER		MAX_PAGE_ORDER
-#elif LINUX_VERSION_CODE >= KERNEL_VERSION(6, 4, 0)
+#elif MAX_ORDER_NR_PAGES == (1 << MAX_ORDER)
 #define FT_TOP_ORDER		MAX_ORDER
 #else
 #define FT_TOP_ORDER		(MAX_ORDER - 1)

@@ -46,7 +46,8 @@ static void ft_info(struct ft_reply *r)
 {
 	int nid, z;
 
-	ft_printf(r, "info version=%s release=%s page_size=%lu top_order=%d nr_orders=%d pageblock_order=%u max_count=%d max_request=%d max_steps=%d max_pools=%d max_listed=%d kmalloc_max_size=%lu kmalloc_max_cache_size=%lu\n",
+	ft_printf(r,
+		  "info version=%s release=%s page_size=%lu top_order=%d nr_orders=%d pageblock_order=%u max_count=%d max_request=%d max_steps=%d max_pools=%d max_listed=%d kmalloc_max_size=%lu kmalloc_max_cache_size=%lu\n",
 		  FT_VERSION, utsname()->release, PAGE_SIZE, FT_TOP_ORDER, FT_NR_ORDERS,
 		  (unsigned int)pageblock_order, FT_MAX_COUNT, FT_MAX_REQUEST, FT_MAX_STEPS,
 		  FT_MAX_POOLS, FT_MAX_LISTED, (unsigned long)KMALLOC_MAX_SIZE,
@@ -235,7 +236,8 @@ static ssize_t ft_ctl_write(struct file *file, const char __user *ubuf, size_t c
 	int ret;
 
 	if (count > FT_MAX_REQUEST) {
-		ft_printf(&reply, "error errno=EINVAL code=%d step=-1 reason=request of %zu bytes is longer than %d\n",
+		ft_printf(&reply,
+			  "error errno=EINVAL code=%d step=-1 reason=request of %zu bytes is longer than %d\n",
 			  -EINVAL, count, FT_MAX_REQUEST);
 		ret = -EINVAL;
 	} else {
@@ -243,7 +245,8 @@ static ssize_t ft_ctl_write(struct file *file, const char __user *ubuf, size_t c
 		if (IS_ERR(text))
 			return PTR_ERR(text);
 		if (memchr(text, '\0', count)) {
-			ft_printf(&reply, "error errno=EINVAL code=%d step=-1 reason=malformed request: NUL byte\n",
+			ft_printf(&reply,
+				  "error errno=EINVAL code=%d step=-1 reason=malformed request: NUL byte\n",
 				  -EINVAL);
 			ret = -EINVAL;
 		} else {

@@ -217,7 +217,8 @@ static int ft_parse_kv(struct ft_step *s, int key, const char *v, struct ft_ctx 
 		if (ft_parse_u64(v, &n))
 			return ft_fail(ctx, -EINVAL, "malformed order '%s'", v);
 		if (n > FT_TOP_ORDER)
-			return ft_fail(ctx, -EINVAL, "order %llu is above this kernel's top order %d",
+			return ft_fail(ctx, -EINVAL,
+				       "order %llu is above this kernel's top order %d",
 				       n, FT_TOP_ORDER);
 		s->order = n;
 		return 0;
