@@ -127,3 +127,10 @@ clean:
 		$(BUILD)/libfragtest.a $(BUILD)/vm
 
 -include $(wildcard $(BUILD)/obj/*/*.d)
+
+# A relocatable kselftest-layout tree (run_kselftest.sh, kselftest-list.txt,
+# fragtest/...) with the module built for KDIR; see scripts/install-kselftest.
+INSTALL_PATH ?= $(BUILD)/kselftest_install
+.PHONY: install
+install: all
+	@scripts/install-kselftest "$(INSTALL_PATH)" "$(abspath $(BUILD))" "$(KREL)"
