@@ -13,9 +13,11 @@
 #include <linux/rtnetlink.h>
 #include <linux/veth.h>
 #include <net/if.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -58,7 +60,10 @@ struct churn {
 	char first_error[160];
 	struct lat create_lat, delete_lat;
 	char stopped_by[16];
+	bool loaded_module;
 };
+
+extern char **environ;
 
 static void usage(FILE *out)
 {
@@ -479,6 +484,25 @@ static bool fatal(int err)
 	       err == EEXIST || err == EINVAL || err == ENAMETOOLONG;
 }
 
+/*
+ * The kernel loads veth itself on the first request (request_module), but
+ * not where its usermode helper cannot find modprobe, as in a chrooted VM.
+ * Then one modprobe, once, rather than failing.
+ */
+static bool load_veth_module(void)
+{
+	char *argv[] = { "modprobe", "-q", "veth", NULL };
+	pid_t pid;
+	int st;
+
+	if (posix_spawnp(&pid, "modprobe", NULL, NULL, argv, environ))
+		return false;
+	while (waitpid(pid, &st, 0) < 0)
+		if (errno != EINTR)
+			return false;
+	return WIFEXITED(st) && WEXITSTATUS(st) == 0;
+}
+
 static void churn(struct churn *c, struct wl_progress *progress)
 {
 	const struct opts *o = c->o;
@@ -507,6 +531,13 @@ static void churn(struct churn *c, struct wl_progress *progress)
 		pair_name(c, i, 'b', b);
 		t = wl_now();
 		ret = veth_create(&c->nl, a, b, (uint32_t)o->txq, (uint32_t)o->rxq);
+		if (ret == -EOPNOTSUPP && !c->loaded_module && !c->created) {
+			c->loaded_module = true;
+			if (load_veth_module()) {
+				t = wl_now();
+				ret = veth_create(&c->nl, a, b, (uint32_t)o->txq, (uint32_t)o->rxq);
+			}
+		}
 		if (ret) {
 			c->failed++;
 			note_error(c, -ret, "create", a);
@@ -660,6 +691,7 @@ int main(int argc, char **argv)
 	json_string(&w, "result", c.stopped_by[0] ? c.stopped_by :
 		    c.failed ? "failures" : "done");
 	json_bool(&w, "kept", o.keep);
+	json_bool(&w, "ran_modprobe", c.loaded_module);
 	json_object_end(&w);
 	json_finish(&w);
 
