@@ -5,6 +5,7 @@
  * pageblock migratetype, vmalloc or not) and then freed or held in a pool.
  */
 #include <linux/ktime.h>
+#include <linux/sched/signal.h>
 #include <linux/log2.h>
 #include <linux/mm.h>
 #include <linux/mmzone.h>
@@ -257,6 +258,11 @@ void ft_alloc_run(struct ft_step *s)
 		void *ptr = NULL;
 		u64 t0, t1;
 
+		if (fatal_signal_pending(current) ||
+		    (s->deadline && ktime_get_ns() > s->deadline)) {
+			res->truncated = true;
+			break;
+		}
 		t0 = ktime_get_ns();
 		switch (s->api) {
 		case FT_API_ALLOC_PAGES:
@@ -359,9 +365,10 @@ void ft_alloc_report(struct ft_step *s, int idx, struct ft_reply *r)
 		  idx, ft_verb_name(s->verb), ft_api_name(s->api),
 		  (__force unsigned long)s->gfp, names, s->order, s->size, s->node, s->count,
 		  s->pool[0] ? s->pool : "-");
-	ft_printf(r, "result index=%d attempts=%u successes=%u failures=%u errno=%s vmalloc=%u\n",
+	ft_printf(r,
+		  "result index=%d attempts=%u successes=%u failures=%u errno=%s vmalloc=%u truncated=%d\n",
 		  idx, res->attempts, res->successes, res->failures,
-		  res->failures ? "ENOMEM" : "0", res->nr_vmalloc);
+		  res->failures ? "ENOMEM" : "0", res->nr_vmalloc, res->truncated);
 	if (!n)
 		return;
 	for (i = 0; i < n; i++) {

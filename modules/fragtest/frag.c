@@ -10,6 +10,7 @@
  *   drain - take every free block above an order into a pool;
  *   try   - an allocation step that first records the buddy state.
  */
+#include <linux/ktime.h>
 #include <linux/mm.h>
 #include <linux/mmzone.h>
 #include <linux/nodemask.h>
@@ -296,6 +297,10 @@ void ft_drain_run(struct ft_step *s)
 				if (zone_page_state(zone, NR_FREE_PAGES) <
 				    ft_floor_min(zone) + (1UL << o))
 					break;
+				if (s->deadline && ktime_get_ns() > s->deadline) {
+					s->res->truncated = true;
+					return;
+				}
 				page = alloc_pages_node(zone_to_nid(zone), gfp, o);
 				if (!page)
 					break;
@@ -337,7 +342,7 @@ void ft_frag_report(struct ft_step *s, int idx, struct ft_reply *r)
 			blocks += res->drained[o];
 			pages += res->drained[o] << o;
 		}
-		ft_printf(r, " blocks=%lu pages=%lu\n", blocks, pages);
+		ft_printf(r, " blocks=%lu pages=%lu truncated=%d\n", blocks, pages, res->truncated);
 	}
 	for (i = 0; i < res->nr_buddy && res->buddy; i++) {
 		struct ft_buddy_zone *b = &res->buddy[i];

@@ -25,6 +25,8 @@
 #define FT_POOL_NAME_LEN	32
 #define FT_MAX_POOLS		16
 #define FT_REASON_LEN		192
+/* The longest a drain/try tail may run with bottom halves disabled. */
+#define FT_ATOMIC_BUDGET_NS	(500 * NSEC_PER_MSEC)
 
 /*
  * The top order: up to 6.3 MAX_ORDER is a count (11 on x86), 6.4..6.7 make
@@ -84,9 +86,11 @@ struct ft_step {
 	u64 floor;
 	bool floor_set, floor_pct;
 	unsigned int k;		/* keep one page in every aligned 2^k group */
+	bool alt;		/* pattern=alt: k is 1 */
 	/* drain */
 	unsigned int above;
 	/* filled in while preparing and running */
+	u64 deadline;		/* ktime ns; 0: none (see FT_ATOMIC_BUDGET_NS) */
 	struct ft_pool *target;
 	struct ft_result *res;
 };
@@ -158,6 +162,7 @@ struct ft_pin_zone {
 struct ft_result {
 	unsigned int attempts, successes, failures;
 	unsigned int nr_vmalloc;
+	bool truncated;		/* stopped early: deadline or fatal signal */
 	u64 *lat;
 	struct ft_attempt *att;	/* first FT_MAX_LISTED attempts */
 	struct ft_where where[FT_MAX_WHERE];

@@ -11,6 +11,7 @@
  */
 #include <linux/debugfs.h>
 #include <linux/fs.h>
+#include <linux/ktime.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/slab.h>
@@ -164,6 +165,10 @@ static int ft_execute(char *text, struct ft_reply *r)
 		ft_report(&req->steps[i], i, r);
 	}
 	if (tail < req->nr) {
+		u64 deadline = ktime_get_ns() + FT_ATOMIC_BUDGET_NS;
+
+		for (i = tail; i < req->nr; i++)
+			req->steps[i].deadline = deadline;
 		local_bh_disable();
 		for (i = tail; i < req->nr; i++)
 			ft_run(&req->steps[i], r);

@@ -277,7 +277,8 @@ static int ft_parse_kv(struct ft_step *s, int key, const char *v, struct ft_ctx 
 		return 0;
 	}
 	case K_PATTERN:
-		if (!strcmp(v, "alt"))
+		s->alt = !strcmp(v, "alt");
+		if (s->alt)
 			s->k = 1;
 		else if (strcmp(v, "group"))
 			return ft_fail(ctx, -EINVAL, "unknown pattern '%s' (alt, group)", v);
@@ -368,7 +369,7 @@ static int ft_parse_step(char *text, struct ft_step *s, struct ft_ctx *ctx)
 		return ft_fail(ctx, -EINVAL, "free takes pool=NAME or all");
 	if ((verb == FT_VERB_ALLOC || verb == FT_VERB_TRY) && s->order < 0 && !s->size)
 		s->order = 0;
-	if (verb == FT_VERB_PIN && (seen & KB(K_K)) && !(seen & KB(K_PATTERN)))
+	if (verb == FT_VERB_PIN && (seen & KB(K_K)) && (!(seen & KB(K_PATTERN)) || s->alt))
 		return ft_fail(ctx, -EINVAL, "k= goes with pattern=group");
 	return 0;
 }
