@@ -429,6 +429,65 @@ static const char *const shown_counters[] = {
 	"thp_fault_alloc", "thp_fault_fallback", "oom_kill", "nr_free_pages",
 };
 
+static void snapshot_heatmap(FILE *f, const struct ftr_test *t)
+{
+	/* before/after as a two-column heatmap when no timeline was recorded */
+	const struct jr_value *b = jr_get(t->doc, "before"), *a = jr_get(t->doc, "after");
+	const struct jr_value *zb = jr_get(b, "zones");
+	char *buf = NULL, err[200];
+	size_t len = 0;
+	struct json_writer w;
+	struct jr_value tl;
+	FILE *mf;
+
+	if (!zb || !jr_get(a, "zones") || jr_get(t->doc, "timeline"))
+		return;
+	mf = open_memstream(&buf, &len);
+	if (!mf)
+		return;
+	json_init(&w, mf, false);
+	json_object_begin(&w, NULL);
+	json_array_begin(&w, "zones");
+	for (size_t z = 0; z < zb->n; z++) {
+		char name[64];
+
+		snprintf(name, sizeof(name), "%.0f/%s", jr_num(jr_get(jr_at(zb, z), "node"), 0),
+			 jr_str(jr_get(jr_at(zb, z), "zone"), "?"));
+		json_string(&w, NULL, name);
+	}
+	json_array_end(&w);
+	json_int(&w, "orders", (int64_t)(jr_get(jr_at(zb, 0), "buddy") ?
+					 jr_get(jr_at(zb, 0), "buddy")->n : 0));
+	json_array_begin(&w, "samples");
+	for (int s = 0; s < 2; s++) {
+		const struct jr_value *snap = s ? a : b;
+
+		json_object_begin(&w, NULL);
+		json_double(&w, "t", s ? jr_num(jr_get(t->doc, "duration_s"), 0) : 0);
+		json_array_begin(&w, "free");
+		for (size_t z = 0; z < zb->n; z++) {
+			const struct jr_value *fb = jr_get(jr_at(jr_get(snap, "zones"), z), "buddy");
+
+			json_array_begin(&w, NULL);
+			for (size_t o = 0; fb && o < fb->n; o++)
+				json_double(&w, NULL, jr_num(jr_at(fb, o), 0));
+			json_array_end(&w);
+		}
+		json_array_end(&w);
+		json_object_end(&w);
+	}
+	json_array_end(&w);
+	json_object_end(&w);
+	json_finish(&w);
+	fclose(mf);
+	if (!jr_parse(buf, len, &tl, err, sizeof(err))) {
+		fputs("<h4>Free blocks per order per zone: before and after</h4>\n", f);
+		heatmap(f, &tl, t->name);
+		jr_free(&tl);
+	}
+	free(buf);
+}
+
 static void test_details(FILE *f, const struct ftr_test *t)
 {
 	const struct jr_value *doc = t->doc, *v;
@@ -517,66 +576,8 @@ static void test_details(FILE *f, const struct ftr_test *t)
 			jr_num(jr_path(doc, "alloc_failures.count"), 0));
 		reports_table(f, v);
 	}
+	snapshot_heatmap(f, t);
 	fputs("</section>\n", f);
-}
-
-static void snapshot_heatmap(FILE *f, const struct ftr_test *t)
-{
-	/* before/after as a two-column heatmap when no timeline was recorded */
-	const struct jr_value *b = jr_get(t->doc, "before"), *a = jr_get(t->doc, "after");
-	const struct jr_value *zb = jr_get(b, "zones");
-	char *buf = NULL, err[200];
-	size_t len = 0;
-	struct json_writer w;
-	struct jr_value tl;
-	FILE *mf;
-
-	if (!zb || !jr_get(a, "zones") || jr_get(t->doc, "timeline"))
-		return;
-	mf = open_memstream(&buf, &len);
-	if (!mf)
-		return;
-	json_init(&w, mf, false);
-	json_object_begin(&w, NULL);
-	json_array_begin(&w, "zones");
-	for (size_t z = 0; z < zb->n; z++) {
-		char name[64];
-
-		snprintf(name, sizeof(name), "%.0f/%s", jr_num(jr_get(jr_at(zb, z), "node"), 0),
-			 jr_str(jr_get(jr_at(zb, z), "zone"), "?"));
-		json_string(&w, NULL, name);
-	}
-	json_array_end(&w);
-	json_int(&w, "orders", (int64_t)(jr_get(jr_at(zb, 0), "buddy") ?
-					 jr_get(jr_at(zb, 0), "buddy")->n : 0));
-	json_array_begin(&w, "samples");
-	for (int s = 0; s < 2; s++) {
-		const struct jr_value *snap = s ? a : b;
-
-		json_object_begin(&w, NULL);
-		json_double(&w, "t", s ? jr_num(jr_get(t->doc, "duration_s"), 0) : 0);
-		json_array_begin(&w, "free");
-		for (size_t z = 0; z < zb->n; z++) {
-			const struct jr_value *fb = jr_get(jr_at(jr_get(snap, "zones"), z), "buddy");
-
-			json_array_begin(&w, NULL);
-			for (size_t o = 0; fb && o < fb->n; o++)
-				json_double(&w, NULL, jr_num(jr_at(fb, o), 0));
-			json_array_end(&w);
-		}
-		json_array_end(&w);
-		json_object_end(&w);
-	}
-	json_array_end(&w);
-	json_object_end(&w);
-	json_finish(&w);
-	fclose(mf);
-	if (!jr_parse(buf, len, &tl, err, sizeof(err))) {
-		fputs("<h4>Free blocks per order per zone: before and after</h4>\n", f);
-		heatmap(f, &tl, t->name);
-		jr_free(&tl);
-	}
-	free(buf);
 }
 
 static void summary_table(FILE *f, const struct ftr_loaded_run *run)
@@ -589,7 +590,7 @@ static void summary_table(FILE *f, const struct ftr_loaded_run *run)
 	fputs("</td></tr><tr><td>kernel</td><td>", f);
 	esc(f, run->release);
 	fputs("</td></tr>", f);
-	for (size_t i = 0; run->have_summary && i < s->n; i++) {
+	for (size_t i = 0; jr_is(s, JR_OBJECT) && i < s->n; i++) {
 		const struct jr_value *v = &s->items[i];
 
 		if (!strcmp(s->keys[i], "kernel_release") || !strcmp(s->keys[i], "totals") ||
@@ -680,7 +681,6 @@ static int write_html(FILE *f, const struct ftr_loaded_run *run)
 		if (!run->tests[i].doc)
 			continue;
 		test_details(f, &run->tests[i]);
-		snapshot_heatmap(f, &run->tests[i]);
 	}
 
 	snprintf(path, sizeof(path), "%s/dmesg.log", run->dir);
