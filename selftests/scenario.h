@@ -1,0 +1,226 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Shared by the scenario tests (selftests/<scenario>.c): the helper module
+ * loaded, sysctls changed only through a record the supervising parent
+ * restores (FIXTURE_TEARDOWN_PARENT runs even when the test child was killed
+ * or timed out), a private tracefs instance for kmem:mm_page_alloc, and one
+ * module request observed as a whole: vmstat counter deltas, the allocation
+ * attempts the tracepoint saw and the warn_alloc reports the kernel logged
+ * meanwhile. Results go to $FRAGTEST_RESULTS/<test>.json (lib/results.h).
+ */
+#ifndef FRAGTEST_SCENARIO_H
+#define FRAGTEST_SCENARIO_H
+
+#include <stdarg.h>
+
+#include "module_fixture.h"
+#include "health.h"
+#include "report_parse.h"
+#include "results.h"
+#include "sysctl.h"
+#include "tracefs.h"
+
+/* Counters that tell which allocator path a call took. */
+enum scen_counter {
+	SC_COMPACT_STALL, SC_COMPACT_FAIL, SC_COMPACT_SUCCESS, SC_ALLOCSTALL,
+	SC_PGSTEAL_DIRECT, SC_PGSTEAL_KSWAPD, SC_PGMIGRATE_SUCCESS, SC_OOM_KILL,
+	SC_COMPACT_DAEMON_WAKE, SC_NR
+};
+
+static const char *const scen_counter_names[SC_NR] = {
+	"compact_stall", "compact_fail", "compact_success", "allocstall",
+	"pgsteal_direct", "pgsteal_kswapd", "pgmigrate_success", "oom_kill",
+	"compact_daemon_wake",
+};
+
+struct scen_counters {
+	int64_t v[SC_NR];
+};
+
+static inline int scen_counters_read(struct scen_counters *c)
+{
+	struct text_buf t;
+	struct vmstat vs;
+	struct parse_error err;
+	uint64_t v;
+	int ret = text_read_file("/proc/vmstat", &t);
+
+	memset(c, 0, sizeof(*c));
+	if (ret)
+		return ret;
+	ret = vmstat_parse(t.data, t.len, &vs, &err);
+	text_free(&t);
+	if (ret)
+		return ret;
+	for (int i = 0; i < SC_NR; i++) {
+		if (i == SC_ALLOCSTALL)
+			c->v[i] = (int64_t)vmstat_sum_prefix(&vs, "allocstall_");
+		else if (vmstat_get(&vs, scen_counter_names[i], &v))
+			c->v[i] = (int64_t)v;
+	}
+	vmstat_free(&vs);
+	return 0;
+}
+
+struct scenario {
+	struct ft_client c;
+	struct sysctl_saved sysctls;
+	struct trace_instance trace;
+	struct ftr_run res;
+	char name[64];
+};
+
+/* One module request and what the kernel did while it ran. */
+struct scen_obs {
+	int err;			/* ftc_request's return */
+	struct scen_counters delta;
+	struct page_alloc_counts trace;	/* the try's mask only; zero when tracing is off */
+	struct rp_list reports;		/* warn_alloc reports logged meanwhile */
+	bool health_ok;
+	char health_problem[256];
+};
+
+static inline void scen_obs_free(struct scen_obs *o)
+{
+	rp_free(&o->reports);
+}
+
+/*
+ * Setup: the module (SKIP with the reason where it cannot load), the results
+ * file, a trace instance filtered to this process and orders >= min_order,
+ * and the knobs that make the kernel's background agents deterministic:
+ * no proactive compaction and no watermark boosting, whose kswapd and
+ * kcompactd wakeups would otherwise race the state the test builds.
+ */
+#define SCENARIO_SETUP(s, test, min_order) do { \
+	char _swhy[256], _filter[96]; \
+	FT_MODULE_SETUP(s); \
+	snprintf((s)->name, sizeof((s)->name), "%s", test); \
+	ftr_begin(&(s)->res, test, FTR_SNAPSHOTS); \
+	ftr_allow(&(s)->res, "page allocation failure"); \
+	snprintf(_filter, sizeof(_filter), "order >= %d && common_pid == %d", \
+		 (min_order), (int)getpid()); \
+	ASSERT_EQ(0, trace_page_alloc_start(&(s)->trace, "fragtest-scenario", _filter, \
+					    _swhy, sizeof(_swhy))) TH_LOG("%s", _swhy); \
+	if (!access("/proc/sys/vm/compaction_proactiveness", W_OK)) \
+		ASSERT_EQ(0, sysctl_set(&(s)->sysctls, "vm/compaction_proactiveness", "0")); \
+	ASSERT_EQ(0, sysctl_set(&(s)->sysctls, "vm/watermark_boost_factor", "0")); \
+} while (0)
+
+/* In FIXTURE_TEARDOWN_PARENT: undo everything, even after a killed child. */
+static inline void scen_teardown(struct scenario *s)
+{
+	sysctl_restore(&s->sysctls);
+	trace_stop(&s->trace);
+	trace_remove_stale("fragtest-scenario");
+	ft_module_unload();	/* frees every pool */
+}
+
+/*
+ * Send a request and observe it; traced attempts are counted for the
+ * gfp_flags the kernel prints for the call under test (NULL: all).
+ */
+static inline int scen_observe(struct scenario *s, struct scen_obs *o, const char *gfp,
+			       const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static inline int scen_observe(struct scenario *s, struct scen_obs *o, const char *gfp,
+			       const char *fmt, ...)
+{
+	struct scen_counters before, after;
+	struct health h;
+	struct text_buf t;
+	char req[2048];
+	va_list ap;
+
+	memset(o, 0, sizeof(*o));
+	va_start(ap, fmt);
+	vsnprintf(req, sizeof(req), fmt, ap);
+	va_end(ap);
+	if (s->trace.created)
+		trace_clear(&s->trace);	/* only this request's attempts count */
+	health_mark(&h, s->name);
+	scen_counters_read(&before);
+	o->err = ftc_request(&s->c, "%s", req);
+	scen_counters_read(&after);
+	health_allow(&h, "page allocation failure");
+	o->health_ok = health_check(&h);
+	snprintf(o->health_problem, sizeof(o->health_problem), "%s", h.problem);
+	if (h.log)
+		rp_parse(h.log, h.log_len, &o->reports);
+	health_free(&h);
+	for (int i = 0; i < SC_NR; i++)
+		o->delta.v[i] = after.v[i] - before.v[i];
+	if (s->trace.created && !trace_read(&s->trace, &t)) {
+		page_alloc_count(t.data, t.len, gfp, &o->trace);
+		text_free(&t);
+	}
+	return o->err;
+}
+
+/* Reports of the given order in an observation. */
+static inline int scen_reports_of_order(const struct scen_obs *o, int order)
+{
+	int n = 0;
+
+	for (size_t i = 0; i < o->reports.n; i++)
+		n += o->reports.v[i].order == order;
+	return n;
+}
+
+static inline const struct rp_report *scen_report(const struct scen_obs *o, int order)
+{
+	for (size_t i = 0; i < o->reports.n; i++)
+		if (o->reports.v[i].order == order)
+			return &o->reports.v[i];
+	return NULL;
+}
+
+/* "compact_stall=+1 compact_fail=+1 ..." for the KTAP diagnostics. */
+static inline void scen_format_delta(const struct scen_obs *o, char *buf, size_t len)
+{
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (int i = 0; i < SC_NR && used < len; i++)
+		used += (size_t)snprintf(buf + used, len - used, "%s%s=%+lld", i ? " " : "",
+					 scen_counter_names[i], (long long)o->delta.v[i]);
+}
+
+/* Record a step's counter deltas as metrics of the result file. */
+static inline void scen_record(struct scenario *s, const char *step, const struct scen_obs *o)
+{
+	char name[64];
+
+	for (int i = 0; i < SC_NR; i++) {
+		snprintf(name, sizeof(name), "%s.%s", step, scen_counter_names[i]);
+		ftr_metric(&s->res, name, (double)o->delta.v[i], "", FTR_NEUTRAL);
+	}
+	snprintf(name, sizeof(name), "%s.reports", step);
+	ftr_metric(&s->res, name, (double)o->reports.n, "", FTR_NEUTRAL);
+}
+
+/* The buddy state the module saw before a try, as KTAP diagnostics. */
+#define SCEN_LOG_BUDDY(s, step) do { \
+	struct ftc_buddy _b[16]; \
+	int _n = ftc_parse_buddy((s)->c.reply, (step), _b, 16); \
+	for (int _i = 0; _i < _n; _i++) \
+		TH_LOG("before try: node %d %-6s free %llu of %llu managed (%llu%%), min %llu, largest free order %d", \
+		       _b[_i].node, _b[_i].zone, (unsigned long long)_b[_i].free, \
+		       (unsigned long long)_b[_i].managed, \
+		       (unsigned long long)(_b[_i].managed ? _b[_i].free * 100 / _b[_i].managed : 0), \
+		       (unsigned long long)_b[_i].min, _b[_i].max_free_order); \
+} while (0)
+
+/*
+ * End of a test body: write the result file; the per-test health guard
+ * fails a test that passed but left a kernel warning or taint behind.
+ */
+#define SCENARIO_FINISH(s) do { \
+	enum ftr_outcome _o = _metadata->exit_code == KSFT_SKIP ? FTR_SKIP : \
+			      _metadata->exit_code ? FTR_FAIL : FTR_PASS; \
+	if (ftr_end(&(s)->res, _o, NULL) == FTR_FAIL && _o != FTR_FAIL) { \
+		TH_LOG("%s", (s)->res.verdict); \
+		_metadata->exit_code = KSFT_FAIL; \
+	} \
+} while (0)
+
+#endif

@@ -1,0 +1,99 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Unit tests of the libraries the scenario tests stand on: counting
+ * kmem:mm_page_alloc trace lines (successes, failures printed as pfn=0x0,
+ * one call's mask told apart from its helpers') and the sysctl record that
+ * a supervising parent restores.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "kselftest_harness.h"
+
+#include "sysctl.h"
+#include "tracefs.h"
+
+/* Lines as the 6.12 kernel prints them into a trace buffer. */
+static const char trace_text[] =
+	"# tracer: nop\n"
+	"#\n"
+	"#           TASK-PID     CPU#  |||||  TIMESTAMP  FUNCTION\n"
+	"  order3_atomic_f-212     [001] .....    41.202117: mm_page_alloc: page=000000005cf1f6c6 pfn=0x3a400 order=3 migratetype=0 gfp_flags=__GFP_HIGH|__GFP_NOWARN|__GFP_THISNODE\n"
+	"  order3_atomic_f-212     [001] .....    41.202190: mm_page_alloc: page=0000000000000000 pfn=0x0 order=3 migratetype=0 gfp_flags=__GFP_HIGH|__GFP_NOWARN|__GFP_THISNODE\n"
+	"  order3_atomic_f-212     [001] .....    41.202301: mm_page_alloc: page=0000000000000000 pfn=0x0 order=3 migratetype=0 gfp_flags=GFP_ATOMIC\n"
+	"  order3_atomic_f-212     [001] .....    41.202400: mm_page_alloc: page=00000000aa11bb22 pfn=0x1200 order=4 migratetype=0 gfp_flags=GFP_KERNEL|__GFP_COMP\n"
+	"  order3_atomic_f-212     [001] .....    41.202500: mm_page_alloc: page=00000000aa11bb22 pfn=0x1200 order=99 migratetype=0 gfp_flags=GFP_KERNEL\n"
+	"  order3_atomic_f-212     [001] .....    41.202600: mm_page_alloc: garbled\n"
+	"  kworker/0:1-12          [000] .....    41.202700: mm_page_free: page=00000000aa11bb22 pfn=0x1200 order=4\n";
+
+TEST(page_alloc_count_all)
+{
+	struct page_alloc_counts c;
+
+	page_alloc_count(trace_text, strlen(trace_text), NULL, &c);
+	EXPECT_EQ(6, c.lines);		/* mm_page_free and comments are not counted */
+	EXPECT_EQ(2, c.unparsed);	/* order=99 and the garbled line */
+	EXPECT_EQ(3, c.attempts[3]);
+	EXPECT_EQ(2, c.failures[3]);
+	EXPECT_EQ(1, c.attempts[4]);
+	EXPECT_EQ(0, c.failures[4]);
+}
+
+TEST(page_alloc_count_one_mask)
+{
+	struct page_alloc_counts c;
+
+	page_alloc_count(trace_text, strlen(trace_text), "GFP_ATOMIC", &c);
+	EXPECT_EQ(1, c.attempts[3]);
+	EXPECT_EQ(1, c.failures[3]);
+	EXPECT_EQ(0, c.attempts[4]);
+	/* a prefix of a longer mask does not match */
+	page_alloc_count(trace_text, strlen(trace_text), "GFP_KERNEL", &c);
+	EXPECT_EQ(0, c.attempts[4]);
+	page_alloc_count(trace_text, strlen(trace_text), "GFP_KERNEL|__GFP_COMP", &c);
+	EXPECT_EQ(1, c.attempts[4]);
+	page_alloc_count("", 0, NULL, &c);
+	EXPECT_EQ(0, c.lines);
+}
+
+/* sysctl record on ordinary files: first value wins, restore in reverse. */
+TEST(sysctl_set_and_restore)
+{
+	char dir[] = "/tmp/fragtest-sysctl-XXXXXX", a[128], b[128], buf[64];
+	struct sysctl_saved saved = { 0 };
+	FILE *f;
+
+	ASSERT_NE(NULL, mkdtemp(dir));
+	snprintf(a, sizeof(a), "%s/a", dir);
+	snprintf(b, sizeof(b), "%s/b", dir);
+	f = fopen(a, "w");
+	ASSERT_NE(NULL, f);
+	fputs("100\n", f);
+	fclose(f);
+	f = fopen(b, "w");
+	ASSERT_NE(NULL, f);
+	fputs("7\n", f);
+	fclose(f);
+
+	ASSERT_EQ(0, sysctl_set(&saved, a, "200"));
+	ASSERT_EQ(0, sysctl_set(&saved, a, "300"));	/* the original stays recorded */
+	ASSERT_EQ(0, sysctl_set(&saved, b, "0"));
+	EXPECT_EQ(2, saved.nr);
+	ASSERT_EQ(0, sysctl_read(a, buf, sizeof(buf)));
+	EXPECT_STREQ("300", buf);
+	ASSERT_EQ(0, sysctl_restore(&saved));
+	ASSERT_EQ(0, sysctl_read(a, buf, sizeof(buf)));
+	EXPECT_STREQ("100", buf);
+	ASSERT_EQ(0, sysctl_read(b, buf, sizeof(buf)));
+	EXPECT_STREQ("7", buf);
+	EXPECT_EQ(0, saved.nr);
+	EXPECT_EQ(-ENOENT, sysctl_set(&saved, "/nonexistent/fragtest", "1"));
+	EXPECT_EQ(0, saved.nr);
+	unlink(a);
+	unlink(b);
+	rmdir(dir);
+}
+
+TEST_HARNESS_MAIN
