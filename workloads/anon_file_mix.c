@@ -24,6 +24,7 @@
 
 #define PROG "anon_file_mix"
 #define PREFIX_BASE "ftaf"
+#define FLOOR_SPAN (4ull << 20)	/* MemAvailable is re-read after this much */
 
 struct opts {
 	const char *dir, *prefix, *floor;
@@ -292,7 +293,7 @@ int main(int argc, char **argv)
 	char prefix[80], path[4096], err[256], errmsg[300] = "";
 	const char *result = "total";
 	uint64_t max_chunks, nr_anon = 0, nr_file = 0, released = 0, released_bytes = 0;
-	uint64_t anon_cap, file_off = 0;
+	uint64_t anon_cap, file_off = 0, until_check = 0;
 	long page = sysconf(_SC_PAGESIZE);
 	double t0, secs, deadline;
 	char *anon = MAP_FAILED, *page_buf = NULL;
@@ -375,10 +376,15 @@ int main(int argc, char **argv)
 			result = "duration";
 			break;
 		}
-		if (!wl_floor_allows(&floor, o.chunk)) {
-			result = "floor";
-			break;
+		/* reading meminfo per chunk would cost more than the chunk */
+		if (!until_check) {
+			until_check = o.chunk > FLOOR_SPAN ? o.chunk : FLOOR_SPAN;
+			if (!wl_floor_allows(&floor, until_check)) {
+				result = "floor";
+				break;
+			}
 		}
+		until_check = until_check > o.chunk ? until_check - o.chunk : 0;
 		if (is_anon) {
 			char *p = anon + nr_anon * o.chunk;
 
