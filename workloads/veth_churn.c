@@ -269,7 +269,7 @@ static struct nlmsghdr *nl_begin(struct nl *nl, char *buf, uint16_t type, uint16
 
 static int veth_create(struct nl *nl, const char *a, const char *b, uint32_t txq, uint32_t rxq)
 {
-	char buf[1024];
+	char buf[1024] = { 0 };	/* attribute padding goes out too */
 	struct nlmsghdr *nlh = nl_begin(nl, buf, RTM_NEWLINK,
 					NLM_F_CREATE | NLM_F_EXCL | NLM_F_ACK);
 	struct nlattr *linkinfo, *data, *peer;
@@ -298,7 +298,7 @@ static int veth_create(struct nl *nl, const char *a, const char *b, uint32_t txq
 /* Deleting either end of a veth removes the pair. */
 static int link_delete(struct nl *nl, const char *name)
 {
-	char buf[256];
+	char buf[256] = { 0 };
 	struct nlmsghdr *nlh = nl_begin(nl, buf, RTM_DELLINK, NLM_F_ACK);
 
 	mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
@@ -372,7 +372,7 @@ static int dump_cb(const struct nlmsghdr *nlh, void *data)
 /* Delete every veth named prefix*; returns the number deleted or -errno. */
 static long cleanup_prefix(struct nl *nl, const char *prefix, uint64_t *failed)
 {
-	char buf[256];
+	char buf[256] = { 0 };
 	struct nlmsghdr *nlh = nl_begin(nl, buf, RTM_GETLINK, NLM_F_DUMP);
 	struct dump_ctx d = { .prefix = prefix };
 	long deleted = 0;
