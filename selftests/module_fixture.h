@@ -188,6 +188,35 @@ static inline int ft_nr_free_pages(uint64_t *out)
 	return ret;
 }
 
+/*
+ * Free pages plus the page cache that reclaim can take back (file pages
+ * that are not shmem): the memory a test's own pressure moves between the
+ * two is counted either way, so two readings compare.
+ */
+static inline int ft_avail_pages(uint64_t *avail, uint64_t *free, uint64_t *file)
+{
+	struct text_buf b = { 0 };
+	struct vmstat vs = { 0 };
+	struct parse_error err;
+	uint64_t shmem = 0;
+	int ret;
+
+	ret = text_read_file("/proc/vmstat", &b);
+	if (ret)
+		return ret;
+	ret = vmstat_parse(b.data, b.len, &vs, &err);
+	text_free(&b);
+	if (ret)
+		return ret;
+	if (!vmstat_get(&vs, "nr_free_pages", free) || !vmstat_get(&vs, "nr_file_pages", file) ||
+	    !vmstat_get(&vs, "nr_shmem", &shmem))
+		ret = -ENOENT;
+	vmstat_free(&vs);
+	*file -= shmem < *file ? shmem : *file;
+	*avail = *free + *file;
+	return ret;
+}
+
 /* Write a sysctl-like file; the old value into old (if not NULL). */
 static inline int ft_write_knob(const char *path, const char *value, char *old, size_t oldlen)
 {

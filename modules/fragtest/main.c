@@ -12,11 +12,13 @@
 #include <linux/debugfs.h>
 #include <linux/fs.h>
 #include <linux/ktime.h>
+#include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
+#include <linux/vmstat.h>
 #include <linux/utsname.h>
 
 #include "fragtest.h"
@@ -57,9 +59,17 @@ static void ft_info(struct ft_reply *r)
 		for (z = 0; z < MAX_NR_ZONES; z++) {
 			struct zone *zone = &NODE_DATA(nid)->node_zones[z];
 
-			if (populated_zone(zone))
-				ft_printf(r, "zone node=%d zone=%s managed=%lu\n", nid, zone->name,
-					  zone_managed_pages(zone));
+			unsigned long pcp = 0;
+			int cpu;
+
+			if (!populated_zone(zone))
+				continue;
+			for_each_possible_cpu(cpu)
+				/* racy read: a report of pages on per-cpu lists */
+				pcp += data_race(per_cpu_ptr(zone->per_cpu_pageset, cpu)->count);
+			ft_printf(r, "zone node=%d zone=%s managed=%lu free=%lu pcp=%lu\n", nid,
+				  zone->name, zone_managed_pages(zone),
+				  zone_page_state(zone, NR_FREE_PAGES), pcp);
 		}
 	}
 }
