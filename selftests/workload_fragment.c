@@ -74,16 +74,20 @@ TEST(bad_conditions_exit_2)
 TEST_F_TIMEOUT(frag, timeout_reports_best_and_stops_workloads, 300)
 {
 	char bin[512], out[65536];
-	char *argv[] = { bin, "--until", "max_free_order < 0", "--timeout", "3", "--quiet", "--run",
-			 "anon_file_mix --total 32M --ratio 1:0 --hold --quiet", NULL };
+	char *argv[] = { bin, "--until", "max_free_order < 0", "--timeout", "5", "--quiet", "--run",
+			 "anon_file_mix --total 8M --ratio 1:0 --hold --quiet", NULL };
 
 	if (!bin_or_skip(bin, sizeof(bin)))
 		SKIP(return, "%.200s is not built", bin);
 	EXPECT_EQ(3, wlt_run(argv, out, sizeof(out))) TH_LOG("%.2000s", out);
 	EXPECT_TRUE(wlt_json_is(out, "result", "timeout"));
 	EXPECT_NE(NULL, strstr(out, "\"best\":"));
-	/* the workload got SIGTERM while holding: a clean exit */
-	EXPECT_NE(NULL, strstr(out, "\"exit\":0")) TH_LOG("%.2000s", out);
+	/*
+	 * The workload ended on the SIGTERM fragment sent: 0 when it was
+	 * already holding, 1 when still filling; never killed or left over.
+	 */
+	EXPECT_TRUE(strstr(out, "\"exit\":0") || strstr(out, "\"exit\":1")) TH_LOG("%.2000s", out);
+	EXPECT_EQ(NULL, strstr(out, "\"exit\":137"));
 }
 
 TEST_F_TIMEOUT(frag, reaches_target_on_small_vm, 1200)
