@@ -25,7 +25,7 @@
 #define FT_POOL_NAME_LEN	32
 #define FT_MAX_POOLS		16
 #define FT_REASON_LEN		192
-/* The longest a drain/try tail may run with bottom halves disabled. */
+/* The longest each step of a drain/try tail runs with bottom halves disabled. */
 #define FT_ATOMIC_BUDGET_NS	(500 * NSEC_PER_MSEC)
 
 /*
