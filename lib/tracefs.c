@@ -41,6 +41,23 @@ static int write_str(const char *dir, const char *file, const char *value)
 	return ret;
 }
 
+static const char *const events[] = {
+	"kmem/mm_page_alloc",
+	"vmscan/mm_vmscan_direct_reclaim_begin",
+	"compaction/mm_compaction_try_to_compact_pages",
+};
+#define NR_EVENTS (sizeof(events) / sizeof(events[0]))
+
+static void disable_events(const char *dir)
+{
+	char f[160];
+
+	for (size_t i = 0; i < NR_EVENTS; i++) {
+		snprintf(f, sizeof(f), "events/%s/enable", events[i]);
+		write_str(dir, f, "0");
+	}
+}
+
 void trace_remove_stale(const char *name)
 {
 	const char *root = tracing_root();
@@ -51,14 +68,15 @@ void trace_remove_stale(const char *name)
 	snprintf(dir, sizeof(dir), "%s/instances/%s", root, name);
 	if (access(dir, F_OK))
 		return;
-	write_str(dir, "events/kmem/mm_page_alloc/enable", "0");
+	disable_events(dir);
 	rmdir(dir);
 }
 
-int trace_page_alloc_start(struct trace_instance *ti, const char *name, const char *filter,
-			   char *why, size_t whylen)
+int trace_alloc_start(struct trace_instance *ti, const char *name, int pid, int min_order,
+		      char *why, size_t whylen)
 {
 	const char *root = tracing_root();
+	char f[160], filter[96];
 	int ret;
 
 	memset(ti, 0, sizeof(*ti));
@@ -76,16 +94,23 @@ int trace_page_alloc_start(struct trace_instance *ti, const char *name, const ch
 	ti->created = true;
 	/* a bigger buffer: a fragmented machine logs many failed attempts */
 	write_str(ti->dir, "buffer_size_kb", "4096");
-	if (filter && (ret = write_str(ti->dir, "events/kmem/mm_page_alloc/filter", filter))) {
-		snprintf(why, whylen, "trace filter '%s' refused: %s", filter, strerror(-ret));
-		trace_stop(ti);
-		return ret;
-	}
-	ret = write_str(ti->dir, "events/kmem/mm_page_alloc/enable", "1");
-	if (ret) {
-		snprintf(why, whylen, "cannot enable kmem:mm_page_alloc: %s", strerror(-ret));
-		trace_stop(ti);
-		return ret;
+	for (size_t i = 0; i < NR_EVENTS; i++) {
+		if (i == 0)
+			snprintf(filter, sizeof(filter), "order >= %d && common_pid == %d",
+				 min_order, pid);
+		else
+			snprintf(filter, sizeof(filter), "common_pid == %d", pid);
+		snprintf(f, sizeof(f), "events/%s/filter", events[i]);
+		ret = write_str(ti->dir, f, filter);
+		if (!ret) {
+			snprintf(f, sizeof(f), "events/%s/enable", events[i]);
+			ret = write_str(ti->dir, f, "1");
+		}
+		if (ret) {
+			snprintf(why, whylen, "cannot enable %s: %s", events[i], strerror(-ret));
+			trace_stop(ti);
+			return ret;
+		}
 	}
 	return 0;
 }
@@ -108,7 +133,7 @@ void trace_stop(struct trace_instance *ti)
 {
 	if (!ti->created)
 		return;
-	write_str(ti->dir, "events/kmem/mm_page_alloc/enable", "0");
+	disable_events(ti->dir);
 	rmdir(ti->dir);
 	ti->created = false;
 }
@@ -117,48 +142,101 @@ void trace_stop(struct trace_instance *ti)
  * "  task-123  [001] .....  12.345678: mm_page_alloc: page=0000000000000000
  *  pfn=0x0 order=4 migratetype=0 gfp_flags=GFP_KERNEL|__GFP_COMP"
  * The kernel prints pfn 0 for a failed attempt (pfn 0 is never allocatable).
+ * Returns 1 for a parsed event, 0 for another event, -1 for a garbled one.
  */
+static int parse_page_alloc(const char *line, size_t llen, struct alloc_call *c)
+{
+	const char *end = line + llen, *ev, *p;
+	unsigned long pfn;
+
+	ev = memmem(line, llen, "mm_page_alloc: ", 15);
+	if (!ev)
+		return 0;
+	memset(c, 0, sizeof(*c));
+	p = memmem(ev, (size_t)(end - ev), " pfn=0x", 7);
+	if (!p || sscanf(p + 7, "%lx", &pfn) != 1)
+		return -1;
+	p = memmem(ev, (size_t)(end - ev), " order=", 7);
+	if (!p || sscanf(p + 7, "%d", &c->order) != 1 || c->order < 0 ||
+	    c->order >= FT_MAX_ORDERS)
+		return -1;
+	p = memmem(ev, (size_t)(end - ev), " gfp_flags=", 11);
+	if (!p)
+		return -1;
+	p += 11;
+	while (end > p && (end[-1] == ' ' || end[-1] == '\r'))
+		end--;
+	snprintf(c->gfp, sizeof(c->gfp), "%.*s", (int)(end - p), p);
+	c->failed = pfn == 0;
+	return 1;
+}
+
 void page_alloc_count(const char *text, size_t len, const char *gfp,
 		      struct page_alloc_counts *out)
 {
 	struct line_iter it;
+	struct alloc_call c;
 	const char *line;
 	size_t llen;
 
 	memset(out, 0, sizeof(*out));
 	line_iter_init(&it, text, len);
 	while (line_next(&it, &line, &llen)) {
-		const char *ev = memmem(line, llen, "mm_page_alloc: ", 15);
-		const char *end = line + llen, *p;
-		unsigned long pfn;
-		int order;
+		int r = parse_page_alloc(line, llen, &c);
 
-		if (!ev)
+		if (r == 0)
 			continue;
 		out->lines++;
-		p = memmem(ev, (size_t)(end - ev), " pfn=0x", 7);
-		if (!p || sscanf(p + 7, "%lx", &pfn) != 1)
-			goto unparsed;
-		p = memmem(ev, (size_t)(end - ev), " order=", 7);
-		if (!p || sscanf(p + 7, "%d", &order) != 1 || order < 0 || order >= FT_MAX_ORDERS)
-			goto unparsed;
-		if (gfp) {
-			size_t n = strlen(gfp);
-
-			p = memmem(ev, (size_t)(end - ev), " gfp_flags=", 11);
-			if (!p)
-				goto unparsed;
-			p += 11;
-			while (end > p && (end[-1] == ' ' || end[-1] == '\r'))
-				end--;
-			if ((size_t)(end - p) != n || memcmp(p, gfp, n))
-				continue;
+		if (r < 0) {
+			out->unparsed++;
+			continue;
 		}
-		out->attempts[order]++;
-		if (pfn == 0)
-			out->failures[order]++;
-		continue;
-unparsed:
-		out->unparsed++;
+		if (gfp && strcmp(c.gfp, gfp))
+			continue;
+		out->attempts[c.order]++;
+		out->failures[c.order] += c.failed;
 	}
+}
+
+size_t alloc_calls_parse(const char *text, size_t len, struct alloc_call *out, size_t max,
+			 size_t *total)
+{
+	struct line_iter it;
+	const char *line;
+	size_t llen, n = 0, all = 0;
+	int reclaims = 0, compactions = 0;
+
+	line_iter_init(&it, text, len);
+	while (line_next(&it, &line, &llen)) {
+		struct alloc_call c;
+
+		if (memmem(line, llen, "mm_vmscan_direct_reclaim_begin:", 31)) {
+			reclaims++;
+			continue;
+		}
+		if (memmem(line, llen, "mm_compaction_try_to_compact_pages:", 35)) {
+			compactions++;
+			continue;
+		}
+		if (parse_page_alloc(line, llen, &c) != 1)
+			continue;
+		c.reclaims = reclaims;
+		c.compactions = compactions;
+		reclaims = compactions = 0;
+		if (n < max)
+			out[n++] = c;
+		all++;
+	}
+	if (total)
+		*total = all;
+	return n;
+}
+
+const struct alloc_call *alloc_call_find(const struct alloc_call *calls, size_t n,
+					 const char *gfp, int order)
+{
+	for (size_t i = n; i-- > 0;)
+		if (calls[i].order == order && !strcmp(calls[i].gfp, gfp))
+			return &calls[i];
+	return NULL;
 }

@@ -1,8 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * kmem:mm_page_alloc events in a private tracefs instance, so a test can see
- * every page allocation attempt (and failure) its own calls caused without
- * touching the global trace buffer other users may rely on.
+ * Page allocator events of one process in a private tracefs instance, so a
+ * test can see every allocation attempt its own calls made (and failed), and
+ * which of them entered direct reclaim or direct compaction, without touching
+ * the global trace buffer other users may rely on:
+ *   kmem:mm_page_alloc                       one per __alloc_pages call, at its end
+ *   vmscan:mm_vmscan_direct_reclaim_begin    in the allocating task, before it
+ *   compaction:mm_compaction_try_to_compact_pages   likewise
  */
 #ifndef FRAGTEST_TRACEFS_H
 #define FRAGTEST_TRACEFS_H
@@ -19,11 +23,11 @@ struct trace_instance {
 };
 
 /*
- * Create instance name and enable kmem/mm_page_alloc with filter (e.g.
- * "order >= 3 && common_pid == 123", NULL for none). 0 or -errno with why.
+ * Create instance name and enable the three events for process pid, with
+ * mm_page_alloc limited to orders >= min_order. 0 or -errno with why.
  */
-int trace_page_alloc_start(struct trace_instance *ti, const char *name, const char *filter,
-			   char *why, size_t whylen);
+int trace_alloc_start(struct trace_instance *ti, const char *name, int pid, int min_order,
+		      char *why, size_t whylen);
 /* Empty the instance's buffer. */
 int trace_clear(const struct trace_instance *ti);
 /* The instance's buffer as text (does not consume it). */
@@ -33,6 +37,7 @@ void trace_stop(struct trace_instance *ti);
 /* Remove a leftover instance of that name (a killed test's). */
 void trace_remove_stale(const char *name);
 
+/* Trace text handed to the parsers below must be NUL-terminated at len. */
 struct page_alloc_counts {
 	unsigned long attempts[FT_MAX_ORDERS];
 	unsigned long failures[FT_MAX_ORDERS];	/* pfn=0x0: the allocator returned NULL */
@@ -46,5 +51,26 @@ struct page_alloc_counts {
  */
 void page_alloc_count(const char *text, size_t len, const char *gfp,
 		      struct page_alloc_counts *out);
+
+/* One allocation call as the trace shows it. */
+struct alloc_call {
+	int order;
+	bool failed;
+	char gfp[128];		/* gfp_flags as printed */
+	int reclaims;		/* direct reclaim entries during the call */
+	int compactions;	/* direct compaction entries during the call */
+};
+
+/*
+ * The mm_page_alloc events of trace text in order, each with the direct
+ * reclaim and compaction entries logged since the previous one (they run in
+ * the allocating task before its mm_page_alloc event). Returns how many
+ * calls were stored (at most max); *total gets how many there were.
+ */
+size_t alloc_calls_parse(const char *text, size_t len, struct alloc_call *out, size_t max,
+			 size_t *total);
+/* The last call of that exact mask and order, or NULL. */
+const struct alloc_call *alloc_call_find(const struct alloc_call *calls, size_t n,
+					 const char *gfp, int order);
 
 #endif

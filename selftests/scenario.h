@@ -75,6 +75,8 @@ struct scen_obs {
 	int err;			/* ftc_request's return */
 	struct scen_counters delta;
 	struct page_alloc_counts trace;	/* the try's mask only; zero when tracing is off */
+	struct alloc_call calls[64];	/* traced calls in order, with reclaim/compaction */
+	size_t nr_calls;
 	struct rp_list reports;		/* warn_alloc reports logged meanwhile */
 	bool health_ok;
 	char health_problem[256];
@@ -93,15 +95,13 @@ static inline void scen_obs_free(struct scen_obs *o)
  * kcompactd wakeups would otherwise race the state the test builds.
  */
 #define SCENARIO_SETUP(s, test, min_order) do { \
-	char _swhy[256], _filter[96]; \
+	char _swhy[256]; \
 	FT_MODULE_SETUP(s); \
 	snprintf((s)->name, sizeof((s)->name), "%s", test); \
 	ftr_begin(&(s)->res, test, FTR_SNAPSHOTS); \
 	ftr_allow(&(s)->res, "page allocation failure"); \
-	snprintf(_filter, sizeof(_filter), "order >= %d && common_pid == %d", \
-		 (min_order), (int)getpid()); \
-	ASSERT_EQ(0, trace_page_alloc_start(&(s)->trace, "fragtest-scenario", _filter, \
-					    _swhy, sizeof(_swhy))) TH_LOG("%s", _swhy); \
+	ASSERT_EQ(0, trace_alloc_start(&(s)->trace, "fragtest-scenario", (int)getpid(), \
+				       (min_order), _swhy, sizeof(_swhy))) TH_LOG("%s", _swhy); \
 	if (!access("/proc/sys/vm/compaction_proactiveness", W_OK)) \
 		ASSERT_EQ(0, sysctl_set(&(s)->sysctls, "vm/compaction_proactiveness", "0")); \
 	ASSERT_EQ(0, sysctl_set(&(s)->sysctls, "vm/watermark_boost_factor", "0")); \
@@ -151,6 +151,7 @@ static inline int scen_observe(struct scenario *s, struct scen_obs *o, const cha
 		o->delta.v[i] = after.v[i] - before.v[i];
 	if (s->trace.created && !trace_read(&s->trace, &t)) {
 		page_alloc_count(t.data, t.len, gfp, &o->trace);
+		o->nr_calls = alloc_calls_parse(t.data, t.len, o->calls, 64, NULL);
 		text_free(&t);
 	}
 	return o->err;

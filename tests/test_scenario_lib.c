@@ -58,6 +58,36 @@ TEST(page_alloc_count_one_mask)
 	EXPECT_EQ(0, c.lines);
 }
 
+/* reclaim and compaction entries belong to the next mm_page_alloc event */
+TEST(alloc_calls_attribute_reclaim_and_compaction)
+{
+	static const char text[] =
+		"  t-5 [000] ..... 1.0: mm_page_alloc: page=0000000000000000 pfn=0x0 order=6 migratetype=0 gfp_flags=GFP_NOWAIT\n"
+		"  t-5 [000] ..... 1.1: mm_compaction_try_to_compact_pages: order=6 gfp_mask=GFP_KERNEL|__GFP_COMP priority=2\n"
+		"  t-5 [000] ..... 1.2: mm_vmscan_direct_reclaim_begin: order=6 gfp_flags=GFP_KERNEL|__GFP_COMP\n"
+		"  t-5 [000] ..... 1.3: mm_compaction_try_to_compact_pages: order=6 gfp_mask=GFP_KERNEL|__GFP_COMP priority=1\n"
+		"  t-5 [000] ..... 1.4: mm_page_alloc: page=00000000deadbeef pfn=0x4000 order=6 migratetype=0 gfp_flags=GFP_KERNEL|__GFP_COMP\n"
+		"  t-5 [000] ..... 1.5: mm_page_alloc: page=0000000000000000 pfn=0x0 order=6 migratetype=0 gfp_flags=GFP_NOWAIT\n";
+	struct alloc_call calls[8];
+	const struct alloc_call *c;
+	size_t total, n = alloc_calls_parse(text, strlen(text), calls, 8, &total);
+
+	ASSERT_EQ(3, n);
+	EXPECT_EQ(3, total);
+	EXPECT_TRUE(calls[0].failed);
+	EXPECT_EQ(0, calls[0].reclaims + calls[0].compactions);
+	EXPECT_FALSE(calls[1].failed);
+	EXPECT_EQ(1, calls[1].reclaims);
+	EXPECT_EQ(2, calls[1].compactions);
+	EXPECT_STREQ("GFP_KERNEL|__GFP_COMP", calls[1].gfp);
+	c = alloc_call_find(calls, n, "GFP_NOWAIT", 6);
+	ASSERT_NE(NULL, c);
+	EXPECT_EQ(&calls[2], c);	/* the last one of that mask */
+	EXPECT_EQ(NULL, alloc_call_find(calls, n, "GFP_NOWAIT", 5));
+	EXPECT_EQ(1, alloc_calls_parse(text, strlen(text), calls, 1, &total));
+	EXPECT_EQ(3, total);
+}
+
 /* sysctl record on ordinary files: first value wins, restore in reverse. */
 TEST(sysctl_set_and_restore)
 {
