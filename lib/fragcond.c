@@ -316,7 +316,8 @@ static double shortfall(const struct term *t, double v)
 
 	if (compare(t->op, v, t->threshold))
 		return 0;
-	return -fabs(v - t->threshold) / scale;
+	/* failing at the threshold itself (a strict comparison) still counts */
+	return -fabs(v - t->threshold) / scale - 1e-9;
 }
 
 int fragcond_eval(const struct fragcond *c, const struct fragcond_state *s, double *score,
