@@ -369,6 +369,20 @@ static int dump_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
+/* How many veths are named prefix*; -errno when the dump fails. */
+static long count_prefix(struct nl *nl, const char *prefix)
+{
+	char buf[256] = { 0 };
+	struct nlmsghdr *nlh = nl_begin(nl, buf, RTM_GETLINK, NLM_F_DUMP);
+	struct dump_ctx d = { .prefix = prefix };
+	int ret = nl_transact(nl, nlh, dump_cb, &d);
+
+	free(d.names);
+	if (ret || d.err)
+		return ret ? ret : d.err;
+	return (long)d.nr;
+}
+
 /* Delete every veth named prefix*; returns the number deleted or -errno. */
 static long cleanup_prefix(struct nl *nl, const char *prefix, uint64_t *failed)
 {
@@ -644,6 +658,19 @@ int main(int argc, char **argv)
 	ret = nl_open(&c.nl);
 	if (ret) {
 		fprintf(stderr, PROG ": rtnetlink: %s\n", strerror(-ret));
+		ret = WL_EXIT_FAIL;
+		goto out;
+	}
+	/* the exit sweep deletes prefix*: it must find only what this run made */
+	leftover = count_prefix(&c.nl, o.prefix);
+	if (leftover) {
+		if (leftover < 0)
+			fprintf(stderr, PROG ": listing links: %s\n", strerror((int)-leftover));
+		else
+			fprintf(stderr, PROG ": %ld veths named %s* exist already: choose another "
+				"--prefix, or remove them with --cleanup %s\n", leftover, o.prefix,
+				o.prefix);
+		nl_close(&c.nl);
 		ret = WL_EXIT_FAIL;
 		goto out;
 	}
