@@ -223,7 +223,12 @@ size_t alloc_calls_parse(const char *text, size_t len, struct alloc_call *out, s
 		c.reclaims = reclaims;
 		c.compactions = compactions;
 		reclaims = compactions = 0;
-		if (n < max)
+		/* keep the last max calls: the call under test comes last */
+		if (max && n == max) {
+			memmove(out, out + 1, (max - 1) * sizeof(*out));
+			n--;
+		}
+		if (max)
 			out[n++] = c;
 		all++;
 	}

@@ -64,8 +64,8 @@ struct alloc_call {
 /*
  * The mm_page_alloc events of trace text in order, each with the direct
  * reclaim and compaction entries logged since the previous one (they run in
- * the allocating task before its mm_page_alloc event). Returns how many
- * calls were stored (at most max); *total gets how many there were.
+ * the allocating task before its mm_page_alloc event). Keeps the last max
+ * calls and returns how many it kept; *total gets how many there were.
  */
 size_t alloc_calls_parse(const char *text, size_t len, struct alloc_call *out, size_t max,
 			 size_t *total);

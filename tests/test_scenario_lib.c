@@ -84,8 +84,10 @@ TEST(alloc_calls_attribute_reclaim_and_compaction)
 	ASSERT_NE(NULL, c);
 	EXPECT_EQ(&calls[2], c);	/* the last one of that mask */
 	EXPECT_EQ(NULL, alloc_call_find(calls, n, "GFP_NOWAIT", 5));
+	/* with room for one, the last call is kept */
 	EXPECT_EQ(1, alloc_calls_parse(text, strlen(text), calls, 1, &total));
 	EXPECT_EQ(3, total);
+	EXPECT_STREQ("GFP_NOWAIT", calls[0].gfp);
 }
 
 /* sysctl record on ordinary files: first value wins, restore in reverse. */
