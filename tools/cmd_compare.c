@@ -46,7 +46,8 @@ static const char *change_name(enum change c)
 struct ctx {
 	const struct ftr_loaded_run *a, *b;
 	struct thresholds th;
-	bool json, all_counters;
+	bool json, all_counters, judge_p99;
+	int rows;		/* rows printed in the current section */
 	struct json_writer w;
 	int regressions, improvements;
 	int name_w;
@@ -136,8 +137,15 @@ static const char **test_union(const struct ctx *c, size_t *n)
 	return names;
 }
 
+static void section_end(struct ctx *c, const char *hint)
+{
+	if (!c->json && !c->rows)
+		printf("  (none%s)\n", hint);
+}
+
 static void section(struct ctx *c, const char *title, const char *cols)
 {
+	c->rows = 0;
 	if (!c->json)
 		printf("\n%s\n  %-*s %s\n", title, c->name_w, "", cols);
 }
@@ -190,6 +198,7 @@ static void row(struct ctx *c, const char *test, const char *what, const char *u
 	double p = points ? vb - va : pct_change(va, vb);
 
 	flag(c, ch);
+	c->rows++;
 	if (c->json) {
 		json_object_begin(&c->w, NULL);
 		json_string(&c->w, "test", test);
@@ -265,6 +274,7 @@ static void do_metrics(struct ctx *c, const char **names, size_t n)
 	}
 	if (c->json)
 		json_array_end(&c->w);
+	section_end(c, ": no test recorded metrics in both runs");
 }
 
 static const struct jr_value *find_latency(const struct jr_value *doc, const char *name)
@@ -321,6 +331,9 @@ static void do_latency(struct ctx *c, const char **names, size_t n)
 				ch = judge(va, vb, "lower", c->th.latency_pct);
 				if (ch != SAME && fabs(vb - va) < c->th.min_latency_ns)
 					ch = SAME;
+				/* the tail is the noisiest number: shown, judged on request */
+				if (!strcmp(fields[f], "p99_ns") && !c->judge_p99 && ch != SAME)
+					ch = CHANGED;
 				snprintf(what, sizeof(what), "%s %.3s", lname, fields[f]);
 				row(c, names[i], what, "ns", va, vb, ch, false);
 			}
@@ -328,6 +341,7 @@ static void do_latency(struct ctx *c, const char **names, size_t n)
 	}
 	if (c->json)
 		json_array_end(&c->w);
+	section_end(c, ": no test recorded latency in both runs");
 }
 
 static bool key_counter(const char *name)
@@ -375,6 +389,7 @@ static void do_counters(struct ctx *c, const char **names, size_t n)
 	}
 	if (c->json)
 		json_array_end(&c->w);
+	section_end(c, c->all_counters ? "" : " of the key counters moved; --all-counters for all");
 }
 
 static void totals(const struct ftr_loaded_run *r, int *pass, int *fail, int *skip)
@@ -423,7 +438,8 @@ static void usage(FILE *out)
 		"  A, B                   result directories (results/<release>/<timestamp>)\n"
 		"  --json                 machine-readable output\n"
 		"  --threshold PCT        metric change flagged as a regression (default 10)\n"
-		"  --latency-threshold PCT  p50/p90/p99 increase flagged (default 50)\n"
+		"  --latency-threshold PCT  p50/p90 increase flagged (default 50)\n"
+		"  --judge-p99            flag p99 increases too (shown, not judged, by default)\n"
 		"  --min-latency-ns NS    ignore latency changes smaller than NS (default 10000)\n"
 		"  --success-threshold PT success-rate drop in points flagged (default 5)\n"
 		"  --all-counters         every vmstat counter that moved, not only the key ones\n"
@@ -443,7 +459,7 @@ static bool parse_nonneg(const char *s, double *out)
 
 int cmd_compare(int argc, char **argv)
 {
-	enum { O_JSON = 256, O_TH, O_LAT, O_MINLAT, O_SUCC, O_ALL };
+	enum { O_JSON = 256, O_TH, O_LAT, O_MINLAT, O_SUCC, O_ALL, O_P99 };
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, O_JSON },
 		{ "threshold", required_argument, NULL, O_TH },
@@ -451,6 +467,7 @@ int cmd_compare(int argc, char **argv)
 		{ "min-latency-ns", required_argument, NULL, O_MINLAT },
 		{ "success-threshold", required_argument, NULL, O_SUCC },
 		{ "all-counters", no_argument, NULL, O_ALL },
+		{ "judge-p99", no_argument, NULL, O_P99 },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -468,6 +485,7 @@ int cmd_compare(int argc, char **argv)
 		switch (opt) {
 		case O_JSON: c.json = true; break;
 		case O_ALL: c.all_counters = true; break;
+		case O_P99: c.judge_p99 = true; break;
 		case O_TH: dst = &c.th.metric_pct; break;
 		case O_LAT: dst = &c.th.latency_pct; break;
 		case O_MINLAT: dst = &c.th.min_latency_ns; break;
@@ -502,11 +520,12 @@ int cmd_compare(int argc, char **argv)
 		ftr_free_run(&b);
 		return 2;
 	}
+	/* room for the longest id plus a metric name, within reason */
 	c.name_w = 30;
 	for (size_t i = 0; i < n; i++)
 		if ((int)strlen(names[i]) > c.name_w)
 			c.name_w = (int)strlen(names[i]);
-	c.name_w = c.name_w > 64 ? 64 : c.name_w + 20;
+	c.name_w = c.name_w > 90 ? 92 : c.name_w + 2;
 	if (c.json) {
 		json_init(&c.w, stdout, true);
 		json_object_begin(&c.w, NULL);
@@ -517,10 +536,11 @@ int cmd_compare(int argc, char **argv)
 		json_double(&c.w, "latency_pct", c.th.latency_pct);
 		json_double(&c.w, "min_latency_ns", c.th.min_latency_ns);
 		json_double(&c.w, "success_points", c.th.success_points);
+		json_bool(&c.w, "judge_p99", c.judge_p99);
 		json_object_end(&c.w);
 	} else {
-		printf("fragtest compare (regression: metric worse by >%g%%, latency up by >%g%% "
-		       "and >%gns, success rate down by >%g points)\n",
+		printf("fragtest compare (regression: metric worse by >%g%%, p50/p90 latency up by "
+		       ">%g%% and >%gns, success rate down by >%g points)\n",
 		       c.th.metric_pct, c.th.latency_pct, c.th.min_latency_ns, c.th.success_points);
 	}
 	run_header(&c, "A", &a);

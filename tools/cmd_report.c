@@ -111,43 +111,57 @@ static void ramp(double t, char *buf, size_t len)
  * Heatmap: one row per zone and order (high orders on top inside each zone),
  * one column per sample; colour = log10(1 + free blocks), grey = none free.
  */
+static double tl_value(const struct jr_value *samples, size_t s, size_t z, int o)
+{
+	return jr_num(jr_at(jr_at(jr_get(jr_at(samples, s), "free"), z), (size_t)o), 0);
+}
+
 static void heatmap(FILE *f, const struct jr_value *tl, const char *title)
 {
 	const struct jr_value *zones = jr_get(tl, "zones"), *samples = jr_get(tl, "samples");
 	int orders = (int)jr_num(jr_get(tl, "orders"), 0);
-	size_t ns = samples ? samples->n : 0, nz = zones ? zones->n : 0;
-	double maxlog = 0, cw, ch = 9, left = 110, top = 24, width;
-	double t_end;
+	size_t ns = samples ? samples->n : 0, nz = zones ? zones->n : 0, shown = 0;
+	double maxlog = 0, cw, ch = 9, left = 110, top = 24, width, y0, zh;
+	bool *empty;
+	char label[96];
 
-	if (!ns || !nz || orders <= 0 || orders > 64)
+	if (!ns || !nz || orders <= 0 || orders > 64 || nz > 256)
 		return;
-	for (size_t s = 0; s < ns; s++) {
-		const struct jr_value *fr = jr_get(jr_at(samples, s), "free");
-
-		for (size_t z = 0; z < nz; z++)
+	empty = calloc(nz, sizeof(*empty));
+	if (!empty)
+		return;
+	for (size_t z = 0; z < nz; z++) {
+		empty[z] = true;
+		for (size_t s = 0; s < ns; s++)
 			for (int o = 0; o < orders; o++) {
-				double v = jr_num(jr_at(jr_at(fr, z), (size_t)o), 0);
+				double v = tl_value(samples, s, z, o);
 
+				if (v > 0)
+					empty[z] = false;
 				if (log10(1 + v) > maxlog)
 					maxlog = log10(1 + v);
 			}
+		shown += !empty[z];
 	}
 	if (maxlog <= 0)
 		maxlog = 1;
+	/* wide cells for a handful of samples (before/after), thin for long runs */
 	cw = 900.0 / (double)ns;
-	if (cw > 30)
-		cw = 30;
+	if (cw > 120)
+		cw = 120;
+	zh = ch * orders + 10;
 	width = left + cw * (double)ns + 20;
-	t_end = jr_num(jr_get(jr_at(samples, ns - 1), "t"), 0);
+	if (width < 620)
+		width = 620;
 	fprintf(f, "<svg class='heatmap' xmlns='http://www.w3.org/2000/svg' width='%.0f' "
-		"height='%.0f' role='img'><title>", width,
-		top + (ch * orders + 8) * (double)nz + 40);
+		"height='%.0f' role='img'><title>", width, top + zh * (double)shown + 60);
 	esc(f, title);
 	fputs("</title>", f);
+	svg_text(f, 4, top - 8, "start", 11, "zone / order");
+	y0 = top;
 	for (size_t z = 0; z < nz; z++) {
-		double y0 = top + (double)z * (ch * orders + 8);
-		char label[64];
-
+		if (empty[z])
+			continue;
 		svg_text(f, 4, y0 + ch * orders / 2 + 4, "start", 11, jr_str(jr_at(zones, z), "?"));
 		for (int o = orders - 1; o >= 0; o--) {
 			double y = y0 + (orders - 1 - o) * ch;
@@ -157,33 +171,51 @@ static void heatmap(FILE *f, const struct jr_value *tl, const char *title)
 				svg_text(f, left - 6, y + ch - 1, "end", 8, label);
 			}
 			for (size_t s = 0; s < ns; s++) {
-				const struct jr_value *fr = jr_get(jr_at(samples, s), "free");
-				double v = jr_num(jr_at(jr_at(fr, z), (size_t)o), 0);
+				double v = tl_value(samples, s, z, o);
 				char col[16] = "#e8e8e8";
 
 				if (v > 0)
 					ramp(log10(1 + v) / maxlog, col, sizeof(col));
 				fprintf(f, "<rect x='%.2f' y='%.1f' width='%.2f' height='%.1f' fill='%s'>"
-					"<title>%s order %d t=%.1fs: %.0f free</title></rect>",
-					left + cw * (double)s, y, cw + 0.3, ch, col,
-					jr_str(jr_at(zones, z), "?"), o,
+					"<title>", left + cw * (double)s, y, cw + 0.3, ch, col);
+				esc(f, jr_str(jr_at(zones, z), "?"));
+				fprintf(f, " order %d t=%.1fs: %.0f free</title></rect>", o,
 					jr_num(jr_get(jr_at(samples, s), "t"), 0), v);
 			}
 		}
+		y0 += zh;
 	}
-	{
-		double y = top + (ch * orders + 8) * (double)nz + 12;
-		char label[64];
+	/* time axis, then the colour scale */
+	snprintf(label, sizeof(label), "%.1f s", jr_num(jr_get(jr_at(samples, 0), "t"), 0));
+	svg_text(f, left, y0 + 6, "start", 10, ns == 2 ? "before" : label);
+	snprintf(label, sizeof(label), "%.1f s (%zu samples)",
+		 jr_num(jr_get(jr_at(samples, ns - 1), "t"), 0), ns);
+	svg_text(f, left + cw * (double)ns, y0 + 6, "end", 10, ns == 2 ? "after" : label);
+	for (int i = 0; i < 20; i++) {
+		char col[16];
 
-		svg_text(f, left, y, "start", 11, "0 s");
-		snprintf(label, sizeof(label), "%.1f s (%zu samples)", t_end, ns);
-		svg_text(f, left + cw * (double)ns, y, "end", 11, label);
-		snprintf(label, sizeof(label), "free blocks: grey none, dark few ... yellow %.0f",
-			 pow(10, maxlog) - 1);
-		svg_text(f, left, y + 16, "start", 11, label);
-		svg_text(f, 4, top - 8, "start", 11, "zone / order");
+		ramp(i / 19.0, col, sizeof(col));
+		fprintf(f, "<rect x='%.0f' y='%.0f' width='12' height='10' fill='%s'/>",
+			left + 60 + i * 12, y0 + 20, col);
+	}
+	fprintf(f, "<rect x='%.0f' y='%.0f' width='12' height='10' fill='#e8e8e8'/>", left,
+		y0 + 20);
+	svg_text(f, left + 16, y0 + 29, "start", 10, "0");
+	svg_text(f, left + 56, y0 + 29, "end", 10, "1");
+	snprintf(label, sizeof(label), "%.0f free blocks (log scale)", pow(10, maxlog) - 1);
+	svg_text(f, left + 306, y0 + 29, "start", 10, label);
+	if (shown < nz) {
+		size_t n = 0;
+
+		n += (size_t)snprintf(label + n, sizeof(label) - n, "no free blocks at all:");
+		for (size_t z = 0; z < nz && n < sizeof(label) - 16; z++)
+			if (empty[z])
+				n += (size_t)snprintf(label + n, sizeof(label) - n, " %.12s",
+						      jr_str(jr_at(zones, z), "?"));
+		svg_text(f, 4, y0 + 48, "start", 10, label);
 	}
 	fputs("</svg>\n", f);
+	free(empty);
 }
 
 /* Horizontal bars for labelled values (counters), scaled to the largest. */
@@ -308,7 +340,7 @@ static void latency_chart(FILE *f, const struct jr_value *lat)
 
 static void reports_table(FILE *f, const struct jr_value *reports)
 {
-	fputs("<table><tr><th>#</th><th>task</th><th>order</th><th>mode</th><th>caller</th>"
+	fputs("<table class='reports'><tr><th>#</th><th>task</th><th>order</th><th>mode</th><th>caller</th>"
 	      "<th>zones: free / min / low / high kB; free blocks per order</th></tr>\n", f);
 	for (size_t i = 0; i < reports->n; i++) {
 		const struct jr_value *r = jr_at(reports, i), *zs = jr_get(r, "zones");
