@@ -30,7 +30,10 @@ HARNESS   := $(HARNESS_DIR)/kselftest_harness.h
 
 # The module is built for KDIR; default to the running kernel's tree if any.
 KDIR      ?= $(wildcard /lib/modules/$(shell uname -r)/build)
-KREL      := $(if $(KDIR),$(shell cat $(KDIR)/include/config/kernel.release 2>/dev/null))
+# The release the module is for, as uname -r will say it: UTS_RELEASE, which
+# vermagic uses too (Debian's 6.1 include/config/kernel.release says 6.1.192
+# where the kernel calls itself 6.1.0-56-amd64).
+KREL      := $(if $(KDIR),$(shell sed -n 's/.*UTS_RELEASE "\(.*\)"/\1/p' $(KDIR)/include/generated/utsrelease.h 2>/dev/null))
 
 LIB_SRC   := $(wildcard lib/*.c)
 LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
