@@ -82,6 +82,14 @@ TEST_F_TIMEOUT(pin_drain_try, atomic_order_1_to_4_fail_20_of_20, 1800)
 				       (unsigned long long)zfree, (unsigned long long)zmanaged);
 		}
 		/* the kernel's own view while the state is held */
+		if (!all_failed) {
+			const char *rec;
+
+			for (int i = 0; (rec = ftc_record(self->c.reply, "pin", -1, i)); i++)
+				TH_LOG("run %d: %.*s", run, (int)strcspn(rec, "\n"), rec);
+			for (int i = 0; (rec = ftc_record(self->c.reply, "drain", -1, i)); i++)
+				TH_LOG("run %d: %.*s", run, (int)strcspn(rec, "\n"), rec);
+		}
 		ASSERT_EQ(0, ft_zone_totals(&free_now, &managed));
 		ASSERT_EQ(0, ft_buddy_totals(&bfree, &maxo));
 		EXPECT_GE(free_now * 100, managed * 30) TH_LOG("run %d: zoneinfo %llu of %llu free",

@@ -141,8 +141,8 @@ static void ft_report(struct ft_step *s, int idx, struct ft_reply *r)
  * of drain and non-blocking try steps runs with bottom halves (and so
  * preemption) disabled: on one CPU, with its per-cpu page lists, and with no
  * softirq freeing pages between the drain and the try. Each step of it may
- * run for FT_ATOMIC_BUDGET_NS, so the tail stays far below the soft lockup
- * threshold (FT_MAX_STEPS * 500 ms = 8 s < 20 s).
+ * run for FT_ATOMIC_BUDGET_NS and the whole tail for FT_ATOMIC_TAIL_NS, far
+ * below the soft lockup threshold (20 s).
  */
 static int ft_execute(char *text, struct ft_reply *r)
 {
@@ -177,9 +177,11 @@ static int ft_execute(char *text, struct ft_reply *r)
 		ft_report(&req->steps[i], i, r);
 	}
 	if (tail < req->nr) {
+		u64 end = ktime_get_ns() + FT_ATOMIC_TAIL_NS;
+
 		local_bh_disable();
 		for (i = tail; i < req->nr; i++) {
-			req->steps[i].deadline = ktime_get_ns() + FT_ATOMIC_BUDGET_NS;
+			req->steps[i].deadline = min(ktime_get_ns() + FT_ATOMIC_BUDGET_NS, end);
 			ft_run(&req->steps[i], r);
 		}
 		local_bh_enable();
