@@ -55,13 +55,22 @@ static double now(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+/* CPU time too: on a loaded host wall time mostly measures the wait for a CPU */
+static double cpu(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
 int main(int argc, char **argv)
 {
 	size_t want = (argc > 1 ? strtoul(argv[1], NULL, 10) : 64) << 20, len = 0, cap;
 	char *buf, line[4096];
 	unsigned long t = 0;
 	size_t reports = 0;
-	double best = 1e9;
+	double best = 1e9, best_cpu = 1e9;
 
 	if (want == 0 || want > (4096ul << 20)) {
 		fprintf(stderr, "usage: bench_explain [MB 1-4096]\n");
@@ -97,12 +106,15 @@ int main(int argc, char **argv)
 	}
 	for (int round = 0; round < 5; round++) {
 		struct rp_list l = { 0 };
-		double t0 = now(), dt;
+		double t0 = now(), c0 = cpu(), dt, dc;
 
 		rp_parse(buf, len, &l);
 		dt = now() - t0;
+		dc = cpu() - c0;
 		if (dt < best)
 			best = dt;
+		if (dc < best_cpu)
+			best_cpu = dc;
 		reports = l.n;
 		rp_free(&l);
 	}
@@ -120,8 +132,8 @@ int main(int argc, char **argv)
 		free(d);
 		rp_free(&l);
 	}
-	printf("parsed %.1f MB (%zu reports) in %.3f s: %.0f MB/s\n", len / 1048576.0, reports, best,
-	       len / 1048576.0 / best);
+	printf("parsed %.1f MB (%zu reports) in %.3f s: %.0f MB/s wall, %.0f MB/s of CPU time\n",
+	       len / 1048576.0, reports, best, len / 1048576.0 / best, len / 1048576.0 / best_cpu);
 	free(buf);
 	(void)argv;
 	return 0;
