@@ -10,6 +10,7 @@
  * the directory, the rest from KEY=VALUE pairs; "vm.memory=1G" goes into a
  * "vm" object.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
@@ -612,6 +613,136 @@ static void test_details(FILE *f, const struct ftr_test *t)
 	fputs("</section>\n", f);
 }
 
+/*
+ * A `fragtest watch --output RESULTS/<name>.watch.jsonl` series: one JSON
+ * object per line with "t" and "buddyinfo": [{node, zone, free: [...]}].
+ * Turned into a timeline (at most MAX_WATCH_SAMPLES, evenly thinned).
+ */
+#define MAX_WATCH_SAMPLES 600
+
+static void watch_heatmap(FILE *f, const char *path, const char *name)
+{
+	struct text_buf t;
+	const char **lines = NULL;
+	size_t nl = 0, cap = 0, step;
+	struct json_writer w;
+	struct jr_value tl, first;
+	char *buf = NULL, err[200];
+	size_t len = 0;
+	bool have_first = false;
+	FILE *mf;
+
+	if (text_read_file(path, &t))
+		return;
+	for (char *p = t.data; p && p < t.data + t.len;) {
+		char *e = memchr(p, '\n', (size_t)(t.data + t.len - p));
+
+		if (e)
+			*e = '\0';
+		if (*p == '{') {
+			if (nl == cap) {
+				const char **n = realloc(lines, (cap = cap ? cap * 2 : 256) * sizeof(*n));
+
+				if (!n)
+					break;
+				lines = n;
+			}
+			lines[nl++] = p;
+		}
+		p = e ? e + 1 : NULL;
+	}
+	step = nl > MAX_WATCH_SAMPLES ? (nl + MAX_WATCH_SAMPLES - 1) / MAX_WATCH_SAMPLES : 1;
+	mf = nl ? open_memstream(&buf, &len) : NULL;
+	if (!mf)
+		goto out;
+	json_init(&w, mf, false);
+	json_object_begin(&w, NULL);
+	json_array_begin(&w, "samples");
+	for (size_t i = 0; i < nl; i += step) {
+		struct jr_value v;
+		const struct jr_value *bi;
+
+		if (jr_parse(lines[i], strlen(lines[i]), &v, err, sizeof(err)))
+			continue;
+		bi = jr_get(&v, "buddyinfo");
+		if (jr_is(bi, JR_ARRAY) && bi->n) {
+			json_object_begin(&w, NULL);
+			json_double(&w, "t", jr_num(jr_get(&v, "t"), 0));
+			json_array_begin(&w, "free");
+			for (size_t z = 0; z < bi->n; z++) {
+				const struct jr_value *fr = jr_get(jr_at(bi, z), "free");
+
+				json_array_begin(&w, NULL);
+				for (size_t o = 0; fr && o < fr->n; o++)
+					json_double(&w, NULL, jr_num(jr_at(fr, o), 0));
+				json_array_end(&w);
+			}
+			json_array_end(&w);
+			json_object_end(&w);
+			if (!have_first) {
+				first = v;	/* zone names come from the first sample */
+				have_first = true;
+				continue;
+			}
+		}
+		jr_free(&v);
+	}
+	json_array_end(&w);
+	if (have_first) {
+		const struct jr_value *bi = jr_get(&first, "buddyinfo");
+
+		json_array_begin(&w, "zones");
+		for (size_t z = 0; z < bi->n; z++) {
+			char zn[64];
+
+			snprintf(zn, sizeof(zn), "%.0f/%.20s", jr_num(jr_get(jr_at(bi, z), "node"), 0),
+				 jr_str(jr_get(jr_at(bi, z), "zone"), "?"));
+			json_string(&w, NULL, zn);
+		}
+		json_array_end(&w);
+		json_int(&w, "orders", (int64_t)(jr_get(jr_at(bi, 0), "free") ?
+						 jr_get(jr_at(bi, 0), "free")->n : 0));
+		jr_free(&first);
+	}
+	json_object_end(&w);
+	json_finish(&w);
+	fclose(mf);
+	if (have_first && !jr_parse(buf, len, &tl, err, sizeof(err))) {
+		fputs("<h3>", f);
+		esc(f, name);
+		fprintf(f, " (fragtest watch, %zu lines%s)</h3>\n", nl, step > 1 ? ", thinned" : "");
+		heatmap(f, &tl, name);
+		jr_free(&tl);
+	}
+	free(buf);
+out:
+	free(lines);
+	text_free(&t);
+}
+
+static void watch_files(FILE *f, const char *dir)
+{
+	struct dirent **ents = NULL;
+	int n = scandir(dir, &ents, NULL, alphasort);
+	bool any = false;
+
+	for (int i = 0; i < n; i++) {
+		size_t l = strlen(ents[i]->d_name);
+		char path[4400];
+
+		if (l > 12 && !strcmp(ents[i]->d_name + l - 12, ".watch.jsonl")) {
+			if (!any)
+				fputs("<h2 id='timelines'>Free blocks over time (fragtest watch)</h2>\n", f);
+			any = true;
+			snprintf(path, sizeof(path), "%s/%s", dir, ents[i]->d_name);
+			ents[i]->d_name[l - 12] = '\0';
+			watch_heatmap(f, path, ents[i]->d_name);
+		}
+		free(ents[i]);
+	}
+	free(ents);
+}
+
 static void summary_table(FILE *f, const struct ftr_loaded_run *run)
 {
 	const struct jr_value *s = &run->summary;
@@ -715,6 +846,7 @@ static int write_html(FILE *f, const struct ftr_loaded_run *run)
 		test_details(f, &run->tests[i]);
 	}
 
+	watch_files(f, run->dir);
 	snprintf(path, sizeof(path), "%s/dmesg.log", run->dir);
 	if (!log_reports(path, &reports)) {
 		fprintf(f, "<h2 id='failure-reports'>Page allocation failure reports in the run's "
