@@ -20,10 +20,20 @@
 
 #include "fragtest.h"
 
-/* Pin never goes below high watermark + this margin, nor does drain. */
+/* Pin never goes below high watermark + this margin, nor does drain by default. */
 static unsigned long ft_floor_min(struct zone *zone)
 {
 	return high_wmark_pages(zone) + max(256UL, zone_managed_pages(zone) / 64);
+}
+
+/*
+ * A drain given a floor may go below the high watermark, where busy machines
+ * live (free between min and high, kswapd at work), but never within this
+ * margin of the min watermark, below which atomic callers start failing.
+ */
+static unsigned long ft_drain_floor_min(struct zone *zone)
+{
+	return min_wmark_pages(zone) + max(64UL, zone_managed_pages(zone) / 256);
 }
 
 int ft_zone_gfp(int zone, gfp_t *bits)
@@ -102,7 +112,8 @@ static int ft_targets(struct ft_step *s, struct zone **out, int max, struct ft_c
 
 #define FT_MAX_TARGETS	(4 * MAX_NR_ZONES)
 
-static unsigned long ft_pin_floor(struct ft_step *s, struct zone *zone)
+/* The floor= of a pin or drain step in a zone, or the default. */
+static unsigned long ft_step_floor(struct ft_step *s, struct zone *zone)
 {
 	if (!s->floor_set)
 		return ft_floor_min(zone);
@@ -140,7 +151,7 @@ int ft_frag_prepare(struct ft_step *s, struct ft_ctx *ctx)
 			return ft_fail(ctx, -ENOMEM, "out of memory for the result");
 		res->nr_pin = n;
 		for (i = 0; i < n; i++) {
-			unsigned long floor = ft_pin_floor(s, zones[i]);
+			unsigned long floor = ft_step_floor(s, zones[i]);
 
 			if (floor < ft_floor_min(zones[i]))
 				return ft_fail(ctx, -EINVAL,
@@ -155,6 +166,15 @@ int ft_frag_prepare(struct ft_step *s, struct ft_ctx *ctx)
 		n = ft_targets(s, zones, FT_MAX_TARGETS, ctx);
 		if (n < 0)
 			return n;
+		for (i = 0; s->floor_set && i < n; i++) {
+			unsigned long floor = ft_step_floor(s, zones[i]);
+
+			if (floor < ft_drain_floor_min(zones[i]))
+				return ft_fail(ctx, -EINVAL,
+					       "drain floor %lu pages in node %d zone %s is below min watermark + margin (%lu pages)",
+					       floor, zone_to_nid(zones[i]), zones[i]->name,
+					       ft_drain_floor_min(zones[i]));
+		}
 	}
 	s->target = ft_pool_get(s->pool, ctx);
 	return s->target ? 0 : ctx->err;
@@ -273,7 +293,8 @@ void ft_pin_run(struct ft_step *s)
  * Every free block above s->above, largest first, with the access of
  * GFP_ATOMIC but without waking kswapd (which would start refilling what is
  * being taken); zone by zone from the highest so that each zone's own
- * blocks go first. A zone is never taken below its pin floor minimum.
+ * blocks go first. A zone is never taken below the step's floor (by default
+ * the pin floor minimum, see ft_drain_floor_min() for an explicit one).
  */
 void ft_drain_run(struct ft_step *s)
 {
@@ -295,7 +316,7 @@ void ft_drain_run(struct ft_step *s)
 				struct zone *got;
 
 				if (zone_page_state(zone, NR_FREE_PAGES) <
-				    ft_floor_min(zone) + (1UL << o))
+				    ft_step_floor(s, zone) + (1UL << o))
 					break;
 				if (s->deadline && ktime_get_ns() > s->deadline) {
 					s->res->truncated = true;
@@ -306,7 +327,7 @@ void ft_drain_run(struct ft_step *s)
 					break;
 				got = page_zone(page);
 				if (got != zone &&
-				    zone_page_state(got, NR_FREE_PAGES) < ft_floor_min(got)) {
+				    zone_page_state(got, NR_FREE_PAGES) < ft_step_floor(s, got)) {
 					__free_pages(page, o);
 					break;
 				}

@@ -56,7 +56,7 @@ static const unsigned int ft_verb_keys[] = {
 			KB(K_COUNT) | KB(K_HOLD),
 	[FT_VERB_PIN] = KB(K_GFP) | KB(K_NODE) | KB(K_ZONE) | KB(K_FLOOR) | KB(K_PATTERN) |
 			KB(K_K) | KB(K_HOLD),
-	[FT_VERB_DRAIN] = KB(K_NODE) | KB(K_ZONE) | KB(K_ABOVE) | KB(K_HOLD),
+	[FT_VERB_DRAIN] = KB(K_NODE) | KB(K_ZONE) | KB(K_ABOVE) | KB(K_FLOOR) | KB(K_HOLD),
 	[FT_VERB_FREE] = KB(K_POOL),
 	[FT_VERB_POOLS] = 0,
 	[FT_VERB_INFO] = 0,
