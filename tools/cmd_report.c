@@ -72,7 +72,7 @@ static const char css[] =
 	"border-bottom:1px solid #ddd}h3{font-size:15px;margin:18px 0 6px}"
 	"table{border-collapse:collapse;margin:6px 0}td,th{border:1px solid #ddd;"
 	"padding:3px 8px;text-align:left;vertical-align:top}th{background:#f4f4f4}"
-	"td.num{text-align:right;font-variant-numeric:tabular-nums}"
+	"td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}"
 	".pass{background:#d9f2d9}.fail{background:#f8d0d0;font-weight:bold}"
 	".skip{background:#fff2cc}.meta td:first-child{color:#666}"
 	"pre{background:#f7f7f7;padding:8px;overflow:auto;max-height:420px;font-size:12px}"
