@@ -139,10 +139,10 @@ static void ft_report(struct ft_step *s, int idx, struct ft_reply *r)
 /*
  * Parse, check every step, then run them all under ft_lock. The longest tail
  * of drain and non-blocking try steps runs with bottom halves (and so
- * preemption) disabled: on one CPU, with its per-cpu page lists, and with no
- * softirq freeing pages between the drain and the try. Each step of it may
- * run for FT_ATOMIC_BUDGET_NS and the whole tail for FT_ATOMIC_TAIL_NS, far
- * below the soft lockup threshold (20 s).
+ * preemption) disabled from each drain up to the next: on one CPU, with its
+ * per-cpu page lists, and with no softirq freeing pages between a drain and
+ * its tries. Each step may run for FT_ATOMIC_BUDGET_NS and each section for
+ * FT_ATOMIC_TAIL_NS, far below the soft lockup threshold (20 s).
  */
 static int ft_execute(char *text, struct ft_reply *r)
 {
@@ -177,10 +177,18 @@ static int ft_execute(char *text, struct ft_reply *r)
 		ft_report(&req->steps[i], i, r);
 	}
 	if (tail < req->nr) {
-		u64 end = ktime_get_ns() + FT_ATOMIC_TAIL_NS;
+		u64 end = 0;
 
-		local_bh_disable();
 		for (i = tail; i < req->nr; i++) {
+			/* one section from each drain up to the next one */
+			if (i == tail || req->steps[i].verb == FT_VERB_DRAIN) {
+				if (i != tail) {
+					local_bh_enable();
+					cond_resched();
+				}
+				local_bh_disable();
+				end = ktime_get_ns() + FT_ATOMIC_TAIL_NS;
+			}
 			req->steps[i].deadline = min(ktime_get_ns() + FT_ATOMIC_BUDGET_NS, end);
 			ft_run(&req->steps[i], r);
 		}
