@@ -18,7 +18,7 @@ check() { local name=$1; shift; if "$@"; then ok "$name"; else not_ok "$name" "f
 vm() { "$vmtest" --results "$tmp/r$n" "$@" </dev/null 2>"$tmp/err"; }
 
 echo "TAP version 13"
-echo "1..10"
+echo "1..11"
 
 out=$(vm --kernel 6.1 -- uname -r)
 rc=$?
@@ -26,6 +26,12 @@ check "uname_6_1_prints_6_1_release" test "$rc" = 0 -a -n "$(echo "$out" | grep 
 
 out=$(vm --kernel "$kernel" -- sh -c 'echo out; echo err >&2; exit 0')
 check "stdout_and_stderr_separate" test "$out" = out -a "$(grep -c '^err$' "$tmp/err")" = 1
+
+# Arguments reach the guest unchanged: spaces, quotes, $, a newline.
+out=$(vm --kernel "$kernel" -- printf '%s|' 'a b' "it's" '$HOME' 'x
+y')
+check "arguments_arrive_unchanged" test "$out" = 'a b|it'"'"'s|$HOME|x
+y|'
 
 vm --kernel "$kernel" -- false
 check "false_exits_1" test $? = 1
