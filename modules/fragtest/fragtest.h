@@ -26,12 +26,13 @@
 #define FT_MAX_POOLS		16
 #define FT_REASON_LEN		192
 /*
- * The longest each step of a drain/try tail, and the whole tail, run with
- * bottom halves disabled. Normally milliseconds; generous because a vCPU of
- * a loaded host can stall for hundreds of ms.
+ * The longest each step of a drain/try section, and the section, run with
+ * bottom halves disabled: half the soft lockup threshold. A drain zeroes
+ * every block it takes (init_on_alloc), ~90 MB in a 1 GiB VM, which takes
+ * seconds under TCG on a loaded host.
  */
-#define FT_ATOMIC_BUDGET_NS	(2 * NSEC_PER_SEC)
-#define FT_ATOMIC_TAIL_NS	(8 * NSEC_PER_SEC)
+#define FT_ATOMIC_BUDGET_NS	(10 * NSEC_PER_SEC)
+#define FT_ATOMIC_TAIL_NS	(10 * NSEC_PER_SEC)
 
 /*
  * The top order: up to 6.3 MAX_ORDER is a count (11 on x86), 6.4..6.7 make
