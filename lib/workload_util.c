@@ -4,6 +4,7 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <poll.h>
 #include <fcntl.h>
 #include <math.h>
 #include <stdarg.h>
@@ -145,15 +146,26 @@ void wl_signals_init(void)
 bool wl_sleep(double secs)
 {
 	struct timespec ts;
+	sigset_t stop, old;
 
-	if (wl_stopping())
-		return false;
 	if (secs <= 0)
-		return true;
+		return !wl_stopping();
 	ts.tv_sec = (time_t)secs;
 	ts.tv_nsec = (long)((secs - (double)ts.tv_sec) * 1e9);
-	/* EINTR from a stop signal ends the sleep early; that is the point */
-	nanosleep(&ts, NULL);
+	/*
+	 * A stop signal between the check and the wait would otherwise be
+	 * handled and then slept through: block the stop signals for the
+	 * check, and let ppoll unblock them atomically for the wait, so a
+	 * pending one interrupts it at once (EINTR).
+	 */
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGINT);
+	sigaddset(&stop, SIGTERM);
+	sigaddset(&stop, SIGHUP);
+	sigprocmask(SIG_BLOCK, &stop, &old);
+	if (!wl_stopping())
+		ppoll(NULL, 0, &ts, &old);
+	sigprocmask(SIG_SETMASK, &old, NULL);
 	return !wl_stopping();
 }
 

@@ -48,8 +48,15 @@ static int parse_zone_line(struct zoneinfo_zone *z, struct scan *s, bool *in_zon
 		return parse_protection(z, s);
 	if (!scan_word(s, name, sizeof(name)))
 		return 0;
+	if (!strcmp(name, "count:")) {
+		/* a CPU's per-cpu list under "pagesets": free, but not in NR_FREE_PAGES */
+		if (!scan_u64(s, &v))
+			return -EINVAL;
+		z->pcp_pages += v;
+		return 0;
+	}
 	if (name[strlen(name) - 1] == ':')
-		return 0;	/* pagesets, cpu:, count:, start_pfn: handled below */
+		return 0;	/* pagesets, cpu:, high:, batch:, start_pfn: handled elsewhere */
 	if (!scan_u64(s, &v))
 		return 0;	/* "vm stats threshold: 6" and similar */
 	for (size_t i = 0; i < sizeof(wm_fields) / sizeof(wm_fields[0]); i++) {

@@ -22,6 +22,7 @@ struct zoneinfo_zone {
 	int nr_protection;		/* lowmem_reserve[] for requests up to each zone */
 	uint64_t protection[FT_MAX_ZONE_TYPES];
 	uint64_t nr_free_pages;
+	uint64_t pcp_pages;		/* on the per-cpu lists: free, outside nr_free_pages */
 	uint64_t nr_free_cma;
 	bool has_nr_free_cma;		/* only populated zones print vm stats */
 	uint64_t start_pfn;

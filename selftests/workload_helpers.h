@@ -22,6 +22,8 @@
 #include <unistd.h>
 
 #include "meminfo.h"
+#include "procfile.h"
+#include "zoneinfo.h"
 
 /* $FRAGTEST_BUILD/bin/NAME, else ../bin/NAME next to this selftest. */
 static inline void wlt_bin(const char *name, char *buf, size_t len)
@@ -179,6 +181,28 @@ static inline bool wlt_json_is(const char *json, const char *key, const char *va
 
 	snprintf(pat, sizeof(pat), "\"%s\":\"%s\"", key, value);
 	return strstr(json, pat) != NULL;
+}
+
+/*
+ * Free memory in bytes including the per-cpu lists: MemFree leaves those
+ * out, and their fill swings by thousands of pages between two readings.
+ */
+static inline uint64_t wlt_free_with_pcp(void)
+{
+	struct text_buf t;
+	struct zoneinfo zi;
+	struct parse_error err;
+	uint64_t pages = 0;
+
+	if (text_read_file("/proc/zoneinfo", &t))
+		return 0;
+	if (!zoneinfo_parse(t.data, t.len, &zi, &err)) {
+		for (size_t i = 0; i < zi.nr_zones; i++)
+			pages += zi.zones[i].free + zi.zones[i].pcp_pages;
+		zoneinfo_free(&zi);
+	}
+	text_free(&t);
+	return pages * (uint64_t)sysconf(_SC_PAGESIZE);
 }
 
 static inline uint64_t wlt_meminfo(const char *name)

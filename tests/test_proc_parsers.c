@@ -364,6 +364,7 @@ TEST(zoneinfo_values)
 	ASSERT_NE(NULL, z);
 	EXPECT_EQ(1, z->index);
 	EXPECT_EQ(11086, z->min);
+	EXPECT_GT(z->pcp_pages, 0);	/* the pagesets' count: lines */
 	/* lowmem_reserve: what DMA keeps back from DMA32 requests etc. */
 	z = zoneinfo_find(&zi, 0, "DMA");
 	EXPECT_GT(z->protection[1], 0);
