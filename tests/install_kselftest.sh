@@ -14,7 +14,10 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 build=${BUILD:-build}
 vm=""
 [[ ${1:-} == --vm ]] && vm=${2:?--vm needs a kernel}
-tmp=$(mktemp -d)
+# Under build/, not /tmp: a fragtest VM sees the host's files but has a /tmp
+# of its own, and the installed tree must be visible inside it.
+mkdir -p "$top/build"
+tmp=$(mktemp -d "$top/build/install-test.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 n=0 pass=0 fail=0 skip=0
 ok() { n=$((n + 1)); pass=$((pass + 1)); echo "ok $n $1"; }
