@@ -346,3 +346,23 @@ void wl_meminfo_write_json(struct json_writer *w, const char *key, const struct 
 	}
 	json_object_end(w);
 }
+
+int wl_cleanup_files(const char *prog, const char *dir, const char *prefix)
+{
+	long n = wl_remove_prefixed(dir, prefix);
+	struct json_writer w;
+
+	if (n < 0) {
+		fprintf(stderr, "%s: cleanup of %s/%s*: %s\n", prog, dir, prefix, strerror((int)-n));
+		return WL_EXIT_FAIL;
+	}
+	json_init(&w, stdout, false);
+	json_object_begin(&w, NULL);
+	json_string(&w, "program", prog);
+	json_string(&w, "cleanup", dir);
+	json_string(&w, "prefix", prefix);
+	json_int(&w, "removed_files", n);
+	json_object_end(&w);
+	json_finish(&w);
+	return 0;
+}

@@ -90,4 +90,10 @@ bool wl_prefix_valid(const char *prefix, size_t max_len);
 /* The meminfo lines a summary needs, in bytes. */
 void wl_meminfo_write_json(struct json_writer *w, const char *key, const struct meminfo *mi);
 
+/*
+ * --cleanup after a SIGKILL: remove DIR/PREFIX* and print the one-line JSON
+ * summary. Returns the exit status (0, or WL_EXIT_FAIL with a message).
+ */
+int wl_cleanup_files(const char *prog, const char *dir, const char *prefix);
+
 #endif

@@ -260,27 +260,6 @@ static int bind_node(int node)
 	return 0;
 }
 
-static int do_cleanup(const struct opts *o)
-{
-	const char *prefix = o->prefix ? o->prefix : PREFIX_BASE;
-	long n = wl_remove_prefixed(o->dir, prefix);
-	struct json_writer w;
-
-	if (n < 0) {
-		fprintf(stderr, PROG ": cleanup of %s/%s*: %s\n", o->dir, prefix, strerror((int)-n));
-		return WL_EXIT_FAIL;
-	}
-	json_init(&w, stdout, false);
-	json_object_begin(&w, NULL);
-	json_string(&w, "program", PROG);
-	json_string(&w, "cleanup", o->dir);
-	json_string(&w, "prefix", prefix);
-	json_int(&w, "removed_files", n);
-	json_object_end(&w);
-	json_finish(&w);
-	return 0;
-}
-
 int main(int argc, char **argv)
 {
 	struct wl_progress progress = { 0 };
@@ -304,7 +283,7 @@ int main(int argc, char **argv)
 	if (ret)
 		return ret;
 	if (o.cleanup)
-		return do_cleanup(&o);
+		return wl_cleanup_files(PROG, o.dir, o.prefix ? o.prefix : PREFIX_BASE);
 	if (!o.prefix) {
 		wl_default_prefix(prefix, sizeof(prefix), PREFIX_BASE);
 		o.prefix = prefix;
