@@ -135,9 +135,9 @@ TEST_F_TIMEOUT(bad_input, gfp_names_and_rules, 300)
 	REFUSED("slab bug mask", "alloc api=kmalloc gfp=GFP_KERNEL|__GFP_DMA32 size=64");
 	REFUSED("slab bug mask", "alloc api=kvmalloc gfp=GFP_HIGHUSER size=64");
 	REFUSED("blocking mask", "alloc api=vmalloc gfp=GFP_ATOMIC size=4096");
-	REFUSED("blocking mask", "alloc api=kvmalloc gfp=GFP_NOWAIT size=4096");
 	REFUSED("needs gfp=GFP_KERNEL", "alloc api=vmalloc gfp=GFP_NOFS size=4096 node=0");
 	REFUSED("pin chooses the zone", "pin gfp=GFP_KERNEL|__GFP_DMA32");
+	REFUSED("refs takes 0 or 1", "pin refs=2");
 	REFUSED("pin takes no __GFP_NOFAIL", "pin gfp=GFP_KERNEL|__GFP_NOFAIL");
 	check_clean(_metadata, self);
 }

@@ -131,9 +131,6 @@ static int ft_alloc_check(struct ft_step *s, struct ft_ctx *ctx)
 			return ft_fail(ctx, -EINVAL,
 				       "kmalloc size %zu is above KMALLOC_MAX_SIZE %lu",
 				       s->size, (unsigned long)KMALLOC_MAX_SIZE);
-		if (s->api == FT_API_KVMALLOC && !ft_gfp_blocking(s->gfp))
-			return ft_fail(ctx, -EINVAL,
-				       "kvmalloc needs a blocking mask (__GFP_DIRECT_RECLAIM)");
 		eff_order = FT_KMALLOC_ORDER(s->size);
 		if (s->api == FT_API_KVMALLOC)
 			eff_order = 0;	/* kvmalloc drops __GFP_NOFAIL for kmalloc */

@@ -226,11 +226,48 @@ void ft_buddy_capture(struct ft_result *res)
 	res->nr_buddy = n;
 }
 
+/*
+ * refs=1: a group holding none of our pages is in use by others (or was left
+ * free above the floor). If its pages are movable or reclaimable, compaction
+ * or reclaim (kswapd's included, woken by the very allocation under test) can
+ * empty it and make the block the state promised not to exist. A reference
+ * on one of its pages keeps that page, and so the group, from being freed:
+ * migration and reclaim both give up on a page with an extra reference.
+ * Groups with no page in use at all are counted as unguarded.
+ */
+static void ft_pin_refs(struct zone *zone, struct ft_pin_zone *pz, const unsigned long *held,
+			unsigned int k, struct ft_refs *refs)
+{
+	unsigned long start = zone->zone_start_pfn, end = zone_end_pfn(zone);
+	unsigned long size = 1UL << k, first, pfn;
+
+	for (first = ALIGN(start, size); first + size <= end; first += size) {
+		bool guarded = false;
+
+		if (find_next_bit(held, end - start, first - start) < first - start + size)
+			continue;	/* one of ours is in it */
+		for (pfn = first; pfn < first + size && !guarded; pfn++) {
+			struct page *page = pfn_to_online_page(pfn);
+
+			/* free and tail pages have no reference to take */
+			if (!page || page_zone(page) != zone || !get_page_unless_zero(page))
+				continue;
+			refs->pages[refs->nr++] = page;
+			pz->refs++;
+			guarded = true;
+		}
+		pz->unguarded += !guarded;
+		if (!((first >> k) & 1023))
+			cond_resched();
+	}
+}
+
 static void ft_pin_zone(struct ft_step *s, struct ft_pin_zone *pz)
 {
 	struct zone *zone = &NODE_DATA(pz->node)->node_zones[pz->zone];
 	unsigned long start = zone->zone_start_pfn, span = zone->spanned_pages;
 	unsigned long mask = (1UL << s->k) - 1, *held;
+	struct ft_refs *refs = NULL;
 	struct page *page, *tmp;
 	LIST_HEAD(got);
 	gfp_t gfp, bits;
@@ -239,10 +276,17 @@ static void ft_pin_zone(struct ft_step *s, struct ft_pin_zone *pz)
 		return;
 	gfp = s->gfp | bits | __GFP_THISNODE | __GFP_NOWARN;
 	held = kvcalloc(BITS_TO_LONGS(span), sizeof(long), GFP_KERNEL);
-	if (!held) {
+	/* room for one reference per group, taken while memory is still free */
+	if (s->refs)
+		refs = kvmalloc(struct_size(refs, pages, (span >> s->k) + 1), GFP_KERNEL);
+	if (!held || (s->refs && !refs)) {
+		kvfree(held);
+		kvfree(refs);
 		pz->interrupted = true;
 		return;
 	}
+	if (refs)
+		refs->nr = 0;
 	pz->free_before = zone_page_state(zone, NR_FREE_PAGES);
 	while (zone_page_state(zone, NR_FREE_PAGES) > pz->floor) {
 		if (fatal_signal_pending(current)) {
@@ -276,6 +320,14 @@ static void ft_pin_zone(struct ft_step *s, struct ft_pin_zone *pz)
 		}
 		if (!((pz->released + pz->kept) & 1023))
 			cond_resched();
+	}
+	if (refs) {
+		if (!pz->interrupted)
+			ft_pin_refs(zone, pz, held, s->k, refs);
+		if (refs->nr)
+			ft_pool_add_refs(s->target, refs);
+		else
+			kvfree(refs);
 	}
 	kvfree(held);
 	pz->free_after = zone_page_state(zone, NR_FREE_PAGES);
@@ -348,10 +400,10 @@ void ft_frag_report(struct ft_step *s, int idx, struct ft_reply *r)
 			struct ft_pin_zone *p = &res->pin[i];
 
 			ft_printf(r,
-				  "pin index=%d node=%d zone=%s k=%u floor=%lu free_before=%lu pinned=%lu released=%lu kept=%lu free_after=%lu fell_back=%d interrupted=%d pool=%s\n",
+				  "pin index=%d node=%d zone=%s k=%u floor=%lu free_before=%lu pinned=%lu released=%lu kept=%lu free_after=%lu refs=%lu unguarded=%lu fell_back=%d interrupted=%d pool=%s\n",
 				  idx, p->node, ft_zone_name(p->zone), s->k, p->floor,
 				  p->free_before, p->pinned, p->released, p->kept, p->free_after,
-				  p->fell_back, p->interrupted, s->pool);
+				  p->refs, p->unguarded, p->fell_back, p->interrupted, s->pool);
 		}
 	} else if (s->verb == FT_VERB_DRAIN) {
 		unsigned long blocks = 0, pages = 0;

@@ -93,6 +93,7 @@ struct ft_step {
 	bool floor_set, floor_pct;
 	unsigned int k;		/* keep one page in every aligned 2^k group */
 	bool alt;		/* pattern=alt: k is 1 */
+	bool refs;		/* refs=1: a page reference in every group we hold none of */
 	/* drain */
 	unsigned int above;
 	/* filled in while preparing and running */
@@ -162,6 +163,7 @@ struct ft_buddy_zone {
 struct ft_pin_zone {
 	int node, zone;
 	unsigned long floor, free_before, pinned, released, kept, free_after;
+	unsigned long refs, unguarded;	/* refs=1: groups referenced, groups left without */
 	bool fell_back, interrupted;
 };
 
@@ -198,6 +200,7 @@ struct ft_pool {
 	char name[FT_POOL_NAME_LEN];
 	struct list_head pages;		/* page->lru, page_private = order | kind */
 	struct list_head objs;		/* struct ft_obj */
+	struct list_head refs;		/* struct ft_refs: pages we hold a reference on */
 	unsigned long nr_objs, nr_pages;
 	u64 bytes;
 };
@@ -209,12 +212,24 @@ struct ft_obj {
 	size_t bytes;
 };
 
+/*
+ * References taken on pages in use by others (pin refs=1), dropped with
+ * put_page() when the pool is freed. Their page->lru belongs to the owner,
+ * so they are kept in an array, not chained like the pool's own pages.
+ */
+struct ft_refs {
+	struct list_head list;
+	unsigned long nr;
+	struct page *pages[];
+};
+
 #define FT_PAGE_FOLIO	0x100	/* page_private flag: free with folio_put() */
 
 struct ft_pool *ft_pool_find(const char *name);
 struct ft_pool *ft_pool_get(const char *name, struct ft_ctx *ctx);
 void ft_pool_add_page(struct ft_pool *p, struct page *page, unsigned int order, bool folio);
 void ft_pool_add_obj(struct ft_pool *p, struct ft_obj *obj);
+void ft_pool_add_refs(struct ft_pool *p, struct ft_refs *refs);
 void ft_pool_free(struct ft_pool *p, struct ft_reply *r);
 void ft_pool_free_all(struct ft_reply *r);
 void ft_pool_list(struct ft_reply *r);

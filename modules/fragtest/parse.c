@@ -40,12 +40,12 @@ static const char * const ft_verb_names[] = {
 /* Keys each verb accepts, as a bit per key. */
 enum {
 	K_API, K_GFP, K_ORDER, K_SIZE, K_NODE, K_ZONE, K_COUNT, K_HOLD,
-	K_FLOOR, K_PATTERN, K_K, K_ABOVE, K_POOL, K_NR
+	K_FLOOR, K_PATTERN, K_K, K_ABOVE, K_POOL, K_REFS, K_NR
 };
 
 static const char * const ft_key_names[K_NR] = {
 	"api", "gfp", "order", "size", "node", "zone", "count", "hold",
-	"floor", "pattern", "k", "above", "pool",
+	"floor", "pattern", "k", "above", "pool", "refs",
 };
 
 #define KB(k)	(1u << (k))
@@ -55,7 +55,7 @@ static const unsigned int ft_verb_keys[] = {
 	[FT_VERB_TRY] = KB(K_API) | KB(K_GFP) | KB(K_ORDER) | KB(K_SIZE) | KB(K_NODE) |
 			KB(K_COUNT) | KB(K_HOLD),
 	[FT_VERB_PIN] = KB(K_GFP) | KB(K_NODE) | KB(K_ZONE) | KB(K_FLOOR) | KB(K_PATTERN) |
-			KB(K_K) | KB(K_HOLD),
+			KB(K_K) | KB(K_REFS) | KB(K_HOLD),
 	[FT_VERB_DRAIN] = KB(K_NODE) | KB(K_ZONE) | KB(K_ABOVE) | KB(K_FLOOR) | KB(K_HOLD),
 	[FT_VERB_FREE] = KB(K_POOL),
 	[FT_VERB_POOLS] = 0,
@@ -289,6 +289,11 @@ static int ft_parse_kv(struct ft_step *s, int key, const char *v, struct ft_ctx 
 		if (n < 1 || n > FT_TOP_ORDER)
 			return ft_fail(ctx, -EINVAL, "k %llu is outside 1..%d", n, FT_TOP_ORDER);
 		s->k = n;
+		return 0;
+	case K_REFS:
+		if (strcmp(v, "0") && strcmp(v, "1"))
+			return ft_fail(ctx, -EINVAL, "refs takes 0 or 1, not '%s'", v);
+		s->refs = *v == '1';
 		return 0;
 	case K_ABOVE:
 		if (ft_parse_u64(v, &n))

@@ -44,6 +44,7 @@ struct ft_pool *ft_pool_get(const char *name, struct ft_ctx *ctx)
 	strscpy(p->name, name, sizeof(p->name));
 	INIT_LIST_HEAD(&p->pages);
 	INIT_LIST_HEAD(&p->objs);
+	INIT_LIST_HEAD(&p->refs);
 	list_add_tail(&p->node, &ft_pools);
 	ft_nr_pools++;
 	return p;
@@ -64,6 +65,13 @@ void ft_pool_add_obj(struct ft_pool *p, struct ft_obj *obj)
 	p->nr_objs++;
 	p->nr_pages += DIV_ROUND_UP(obj->bytes, PAGE_SIZE);
 	p->bytes += obj->bytes;
+}
+
+/* Pages held by reference are not our memory: objects, but no pages or bytes. */
+void ft_pool_add_refs(struct ft_pool *p, struct ft_refs *refs)
+{
+	list_add_tail(&refs->list, &p->refs);
+	p->nr_objs += refs->nr;
 }
 
 void ft_free_obj_mem(enum ft_api api, void *ptr)
@@ -103,8 +111,9 @@ static void ft_pool_line(struct ft_reply *r, const char *what, struct ft_pool *p
 void ft_pool_free(struct ft_pool *p, struct ft_reply *r)
 {
 	struct ft_obj *o, *otmp;
+	struct ft_refs *refs, *rtmp;
 	struct page *page, *ptmp;
-	unsigned long n = 0;
+	unsigned long n = 0, i;
 
 	ft_pool_line(r, "freed", p);
 	list_for_each_entry_safe(page, ptmp, &p->pages, lru) {
@@ -125,6 +134,15 @@ void ft_pool_free(struct ft_pool *p, struct ft_reply *r)
 		kfree(o);
 		if (!(++n & 1023))
 			cond_resched();
+	}
+	list_for_each_entry_safe(refs, rtmp, &p->refs, list) {
+		list_del(&refs->list);
+		for (i = 0; i < refs->nr; i++) {
+			put_page(refs->pages[i]);
+			if (!(++n & 1023))
+				cond_resched();
+		}
+		kvfree(refs);
 	}
 	list_del(&p->node);
 	ft_nr_pools--;
