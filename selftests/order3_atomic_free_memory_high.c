@@ -45,55 +45,29 @@ FIXTURE_TEARDOWN_PARENT(scenario)
  * Whether the state before the try is the one asked for: no block of order
  * >= 3 in any zone, and a large zone with at least 30% of its memory free.
  */
-static bool state_reached(struct scenario *s, char *why, size_t len)
+static bool state_reached(const struct scenario *s, char *why, size_t len)
 {
 	struct ftc_buddy b[ZONES];
 	int n = ftc_parse_buddy(s->c.reply, TRY_STEP, b, ZONES);
-	bool roomy = false;
 
-	snprintf(why, len, "no buddy state in the reply");
-	if (n <= 0)
+	if (!scen_no_block_from(s, TRY_STEP, 3, why, len))
 		return false;
-	for (int i = 0; i < n; i++) {
-		if (b[i].max_free_order >= 3) {
-			snprintf(why, len, "node %d %s still had an order-%d block%s", b[i].node,
-				 b[i].zone, b[i].max_free_order,
-				 strstr(s->c.reply, "truncated=1") ? " (drain ran out of time)" : "");
-			return false;
-		}
+	for (int i = 0; i < n; i++)
 		if (b[i].managed > 65536 && b[i].free * 100 >= b[i].managed * 30)
-			roomy = true;
-	}
+			return true;
 	snprintf(why, len, "no large zone kept 30%% of its memory free");
-	return roomy;
+	return false;
 }
 
-/*
- * Build the state and try in one request; rebuild (at most 5 times) when the
- * module's report shows the state was not reached, e.g. when a slow machine
- * ran the drain out of its time budget. Assertions are made on the run that
- * reached it.
- */
 static int build_and_try(struct __test_metadata *_metadata, struct scenario *s,
 			 struct scen_obs *o, const char *gfp)
 {
-	char why[160];
+	int err = scen_build_and_try(_metadata, s, o, gfp, state_reached, NULL,
+				     STATE "try api=alloc_pages gfp=%s order=3", gfp);
 
-	for (int attempt = 1; attempt <= 5; attempt++) {
-		int err = scen_observe(s, o, gfp, STATE "try api=alloc_pages gfp=%s order=3", gfp);
-
-		if (err)
-			return err;
-		if (state_reached(s, why, sizeof(why))) {
-			SCEN_LOG_BUDDY(s, TRY_STEP);
-			return 0;
-		}
-		TH_LOG("attempt %d: state not reached: %s; rebuilding", attempt, why);
-		scen_obs_free(o);
-		if (ftc_request(&s->c, "free all"))
-			return -EIO;
-	}
-	return -EAGAIN;
+	if (!err)
+		SCEN_LOG_BUDDY(s, TRY_STEP);
+	return err;
 }
 
 TEST_F_TIMEOUT(scenario, order3_atomic_free_memory_high, 600)

@@ -157,6 +157,123 @@ static inline int scen_observe(struct scenario *s, struct scen_obs *o, const cha
 	return o->err;
 }
 
+/*
+ * Whether every zone's largest free block, as the module saw it just before
+ * the try of step `step`, was below `order`; why not, into why.
+ */
+static inline bool scen_no_block_from(const struct scenario *s, int step, int order, char *why,
+				      size_t len)
+{
+	struct ftc_buddy b[16];
+	int n = ftc_parse_buddy(s->c.reply, step, b, 16);
+
+	snprintf(why, len, "no buddy state in the reply");
+	if (n <= 0)
+		return false;
+	for (int i = 0; i < n; i++) {
+		if (b[i].max_free_order >= order) {
+			snprintf(why, len, "node %d %s still had an order-%d block%s", b[i].node,
+				 b[i].zone, b[i].max_free_order,
+				 strstr(s->c.reply, "truncated=1") ? " (drain ran out of time)" : "");
+			return false;
+		}
+	}
+	return true;
+}
+
+/* Whether the state a request built is the one the test asked for. */
+typedef bool (*scen_state_fn)(const struct scenario *s, char *why, size_t len);
+/* Build a state held across requests: 0, -EAGAIN (not reached: why), or an error. */
+typedef int (*scen_build_fn)(struct scenario *s, char *why, size_t len);
+
+/*
+ * Build a state, then try and observe; rebuild, at most 5 times, when the
+ * build or `reached` says the state was not reached (e.g. a slow machine ran
+ * a drain out of its time budget). With build == NULL the request given by
+ * fmt builds the state and tries in one go (needed where kswapd or
+ * kcompactd would undo the state between two requests); else build makes a
+ * state that holds and only the try is observed. Assertions are then made on
+ * the observation of the run that reached the state.
+ */
+static inline int scen_build_and_try(struct __test_metadata *_metadata, struct scenario *s,
+				     struct scen_obs *o, const char *gfp, scen_state_fn reached,
+				     scen_build_fn build, const char *fmt, ...)
+	__attribute__((format(printf, 7, 8)));
+static inline int scen_build_and_try(struct __test_metadata *_metadata, struct scenario *s,
+				     struct scen_obs *o, const char *gfp, scen_state_fn reached,
+				     scen_build_fn build, const char *fmt, ...)
+{
+	char req[2048], why[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(req, sizeof(req), fmt, ap);
+	va_end(ap);
+	for (int attempt = 1; attempt <= 5; attempt++) {
+		int err = build ? build(s, why, sizeof(why)) : 0;
+
+		if (err && err != -EAGAIN) {
+			TH_LOG("building the state failed: %s", why);
+			return err;
+		}
+		if (!err) {
+			err = scen_observe(s, o, gfp, "%s", req);
+			if (err)
+				return err;
+			if (reached(s, why, sizeof(why)))
+				return 0;
+			scen_obs_free(o);
+		}
+		TH_LOG("attempt %d: state not reached: %s; rebuilding", attempt, why);
+		if (ftc_request(&s->c, "free all"))
+			return -EIO;
+	}
+	return -EAGAIN;
+}
+
+/*
+ * Unmovable fragmentation that holds across requests: an unmovable page
+ * pinned in every aligned 2^k group of free memory, a page reference in
+ * every group in use by others (so neither reclaim nor compaction can empty
+ * a group), every block above order k-1 drained.
+ *
+ * Free groups some of whose pages sat on per-cpu lists merge only when the
+ * lists are flushed, which direct reclaim does (drain_all_pages() when it
+ * made progress but found no page) and no exported function can. So GFP_KERNEL
+ * order-k allocations, held, run until the allocator has nothing left to give
+ * (one fails: it went through reclaim and compaction); a last drain takes
+ * what merged meanwhile. What stays free is in blocks below order k, in
+ * groups holding a page that cannot move.
+ */
+#define SCEN_FLUSH_TRIES 64
+static inline int scen_build_unmovable(struct scenario *s, int k, char *why, size_t len)
+{
+	struct ftc_result r;
+	int err = ftc_request(&s->c,
+			      "pin pattern=group k=%d refs=1; drain above=%d; "
+			      "alloc gfp=GFP_KERNEL|__GFP_NOWARN order=%d count=%d hold=drain; "
+			      "drain above=%d", k, k - 1, k, SCEN_FLUSH_TRIES, k - 1);
+
+	if (err) {
+		ftc_reason(&s->c, why, len);
+		return err;
+	}
+	if (ftc_parse_result(s->c.reply, 2, &r)) {
+		snprintf(why, len, "no result for the flushing allocations");
+		return -EIO;
+	}
+	if (!r.failures) {
+		snprintf(why, len, "the allocator still made order-%d blocks after %d tries", k,
+			 SCEN_FLUSH_TRIES);
+		return -EAGAIN;
+	}
+	if (strstr(s->c.reply, "truncated=1") || strstr(s->c.reply, "interrupted=1")) {
+		snprintf(why, len, "a pin or drain step was cut short");
+		return -EAGAIN;
+	}
+	return 0;
+}
+
 /* Reports of the given order in an observation. */
 static inline int scen_reports_of_order(const struct scen_obs *o, int order)
 {
