@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "health.h"
@@ -56,16 +57,17 @@ bool health_line_is_problem(const char *line)
 }
 
 /* One /dev/kmsg record: "pri,seq,usec,flags[,..];text\n[ KEY=val\n...]". */
-static bool parse_record(char *rec, uint64_t *seq, char **text)
+static bool parse_record(char *rec, uint64_t *seq, uint64_t *usec, char **text)
 {
-	char *semi = strchr(rec, ';'), *nl, *p;
+	char *semi = strchr(rec, ';'), *nl, *p, *end;
 
 	if (!semi)
 		return false;
 	p = strchr(rec, ',');
 	if (!p || p > semi)
 		return false;
-	*seq = strtoull(p + 1, NULL, 10);
+	*seq = strtoull(p + 1, &end, 10);
+	*usec = *end == ',' ? strtoull(end + 1, NULL, 10) : 0;
 	*text = semi + 1;
 	nl = strchr(*text, '\n');
 	if (nl)
@@ -73,7 +75,7 @@ static bool parse_record(char *rec, uint64_t *seq, char **text)
 	return true;
 }
 
-typedef void (*record_fn)(void *ctx, uint64_t seq, const char *text);
+typedef void (*record_fn)(void *ctx, uint64_t seq, uint64_t usec, const char *text);
 
 /* Calls fn for every record in the buffer; returns -1 when unreadable, else
  * the number of records read. *lost is set when the reader fell behind.
@@ -88,7 +90,7 @@ static long read_records(record_fn fn, void *ctx, bool *lost)
 		return -1;
 	for (;;) {
 		ssize_t len = read(fd, rec, sizeof(rec) - 1);
-		uint64_t seq;
+		uint64_t seq, usec;
 		char *text;
 
 		if (len < 0) {
@@ -103,8 +105,8 @@ static long read_records(record_fn fn, void *ctx, bool *lost)
 		if (len == 0)
 			break;
 		rec[len] = '\0';
-		if (parse_record(rec, &seq, &text)) {
-			fn(ctx, seq, text);
+		if (parse_record(rec, &seq, &usec, &text)) {
+			fn(ctx, seq, usec, text);
 			n++;
 		}
 	}
@@ -112,10 +114,41 @@ static long read_records(record_fn fn, void *ctx, bool *lost)
 	return n;
 }
 
-static void last_seq(void *ctx, uint64_t seq, const char *text)
+static void last_seq(void *ctx, uint64_t seq, uint64_t usec, const char *text)
 {
 	(void)text;
+	(void)usec;
 	*(uint64_t *)ctx = seq;
+}
+
+struct last_match {
+	const char *needle;
+	uint64_t usec;
+	bool found;
+};
+
+static void find_last(void *ctx, uint64_t seq, uint64_t usec, const char *text)
+{
+	struct last_match *m = ctx;
+
+	(void)seq;
+	if (strstr(text, m->needle)) {
+		m->usec = usec;
+		m->found = true;
+	}
+}
+
+double health_since_last(const char *substring)
+{
+	struct last_match m = { .needle = substring };
+	struct timespec now;
+	bool lost = false;
+
+	if (read_records(find_last, &m, &lost) < 0 || !m.found)
+		return -1;
+	/* record stamps are the kernel's local_clock(), which CLOCK_MONOTONIC tracks */
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)now.tv_sec + now.tv_nsec / 1e9 - (double)m.usec / 1e6;
 }
 
 static void write_marker(const char *test, const char *what)
@@ -178,11 +211,13 @@ static bool is_marker(const struct health *h, const char *text)
 	       (!strcmp(text + 10 + n, ": start") || !strcmp(text + 10 + n, ": end"));
 }
 
-static void scan_record(void *ctx, uint64_t seq, const char *text)
+static void scan_record(void *ctx, uint64_t seq, uint64_t usec, const char *text)
 {
 	struct scan *s = ctx;
 	struct health *h = s->h;
 	size_t tlen = strlen(text);
+
+	(void)usec;
 
 	if (s->first) {
 		s->first = false;

@@ -53,6 +53,11 @@ void health_free(struct health *h);
 /* The kernel's taint mask (0 when unreadable) and its letters ("OE"). */
 unsigned long health_taint(void);
 void health_taint_letters(unsigned long taint, char *buf, size_t len);
+/*
+ * Seconds since the kernel last logged a record containing substring, or -1
+ * when none is in the buffer or /dev/kmsg is unreadable.
+ */
+double health_since_last(const char *substring);
 /* Whether a kernel log line reports a problem the guard fails tests for. */
 bool health_line_is_problem(const char *line);
 

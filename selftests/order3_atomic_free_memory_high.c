@@ -83,7 +83,7 @@ TEST_F_TIMEOUT(scenario, order3_atomic_free_memory_high, 600)
 	 * returns before the rate limit is consulted, so the window stays open
 	 * for the second try.
 	 */
-	sleep(11);
+	scen_wait_report_window();
 	ASSERT_EQ(0, build_and_try(_metadata, &self->s, &quiet, "GFP_ATOMIC|__GFP_NOWARN"))
 		TH_LOG("%s", self->s.c.reply);
 	ASSERT_EQ(0, ftc_parse_result(self->s.c.reply, TRY_STEP, &r));

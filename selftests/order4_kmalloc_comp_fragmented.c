@@ -63,8 +63,7 @@ TEST_F_TIMEOUT(scenario, order4_kmalloc_comp_fragmented, 600)
 	struct ftc_result r;
 	char delta[512];
 
-	/* warn_alloc prints one report per 10 s: let an earlier one's window close */
-	sleep(11);
+		scen_wait_report_window();
 	ASSERT_EQ(0, scen_build_and_try(_metadata, &self->s, &frag, MASK, state_reached, build,
 					KMALLOC_64K))
 		TH_LOG("%s", self->s.c.reply);

@@ -67,7 +67,7 @@ struct scenario {
 	struct sysctl_saved sysctls;
 	struct trace_instance trace;
 	struct ftr_run res;
-	char name[64];
+	char name[96];
 };
 
 /* One module request and what the kernel did while it ran. */
@@ -272,6 +272,19 @@ static inline int scen_build_unmovable(struct scenario *s, int k, char *why, siz
 		return -EAGAIN;
 	}
 	return 0;
+}
+
+/*
+ * warn_alloc prints at most one report per 10 s (a ratelimit no one can
+ * reset): wait until the last report logged is that old, so that a missing
+ * report means the kernel chose not to print one.
+ */
+static inline void scen_wait_report_window(void)
+{
+	double age = health_since_last("page allocation failure");
+
+	if (age >= 0 && age < 10.5)
+		usleep((useconds_t)((10.5 - age) * 1e6));
 }
 
 /* Reports of the given order in an observation. */
