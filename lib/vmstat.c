@@ -1,9 +1,23 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "vmstat.h"
+#include "procfile.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+
+int vmstat_read(struct vmstat *out)
+{
+	struct text_buf b = { 0 };
+	struct parse_error err;
+	int ret = text_read_file("/proc/vmstat", &b);
+
+	if (ret)
+		return ret;
+	ret = vmstat_parse(b.data, b.len, out, &err);
+	text_free(&b);
+	return ret;
+}
 
 int vmstat_parse(const char *text, size_t len, struct vmstat *out, struct parse_error *err)
 {

@@ -20,6 +20,8 @@ struct vmstat {
 };
 
 int vmstat_parse(const char *text, size_t len, struct vmstat *out, struct parse_error *err);
+/* Read and parse the running kernel's /proc/vmstat: 0 or a negative errno. */
+int vmstat_read(struct vmstat *out);
 void vmstat_free(struct vmstat *vs);
 /* false when this kernel has no such counter */
 bool vmstat_get(const struct vmstat *vs, const char *name, uint64_t *value);

@@ -70,16 +70,6 @@ FIXTURE_TEARDOWN_PARENT(gfp_semantics)
 	scen_teardown(&self->s);
 }
 
-static bool state_reached(const struct scenario *s, char *why, size_t len)
-{
-	return scen_no_block_from(s, TRY_STEP, 4, why, len);
-}
-
-static int build(struct scenario *s, char *why, size_t len)
-{
-	return scen_build_unmovable(s, 4, why, len);
-}
-
 /* The try's own call: the last traced one of its order and mask. */
 static const struct alloc_call *try_call(const struct scen_obs *o, const char *mask, int order)
 {
@@ -99,7 +89,8 @@ TEST_F_TIMEOUT(gfp_semantics, allocator_path, 300)
 
 	if (costly)
 		scen_wait_report_window();
-	ASSERT_EQ(0, scen_build_and_try(_metadata, &self->s, &o, mask, state_reached, build,
+	ASSERT_EQ(0, scen_build_and_try(_metadata, &self->s, &o, mask, scen_first_try_below4,
+					scen_build_unmovable4,
 					"try api=alloc_pages gfp=%s order=%d", mask, order))
 		TH_LOG("%s", self->s.c.reply);
 	ASSERT_TRUE(ftc_get_str(ftc_record(self->s.c.reply, "step", TRY_STEP, 0), "gfp_names",

@@ -25,19 +25,7 @@
 	      "try api=kvmalloc gfp=GFP_KERNEL|__GFP_RETRY_MAYFAIL size=256K; " \
 	      "try api=kvmalloc gfp=GFP_ATOMIC size=256K"
 
-FIXTURE(scenario) {
-	struct scenario s;
-};
-
-FIXTURE_SETUP(scenario)
-{
-	SCENARIO_SETUP(&self->s, "kvmalloc_falls_back_to_vmalloc", 4);
-}
-
-FIXTURE_TEARDOWN_PARENT(scenario)
-{
-	scen_teardown(&self->s);
-}
+SCENARIO_FIXTURE("kvmalloc_falls_back_to_vmalloc", 4)
 
 /* Each try must meet the state: no block of order >= 4 before any of them. */
 static bool state_reached(const struct scenario *s, char *why, size_t len)
@@ -48,11 +36,6 @@ static bool state_reached(const struct scenario *s, char *why, size_t len)
 	return true;
 }
 
-static int build(struct scenario *s, char *why, size_t len)
-{
-	return scen_build_unmovable(s, 4, why, len);
-}
-
 TEST_F_TIMEOUT(scenario, kvmalloc_falls_back_to_vmalloc, 600)
 {
 	struct ftc_result kmalloc_r, kvmalloc_r, atomic_r;
@@ -60,7 +43,8 @@ TEST_F_TIMEOUT(scenario, kvmalloc_falls_back_to_vmalloc, 600)
 	struct scen_obs o;
 	char delta[512];
 
-	ASSERT_EQ(0, scen_build_and_try(_metadata, &self->s, &o, NULL, state_reached, build,
+	ASSERT_EQ(0, scen_build_and_try(_metadata, &self->s, &o, NULL, state_reached,
+					scen_build_unmovable4,
 					TRIES))
 		TH_LOG("%s", self->s.c.reply);
 	SCEN_LOG_BUDDY(&self->s, KMALLOC_STEP);

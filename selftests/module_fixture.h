@@ -171,16 +171,9 @@ static inline int ft_buddy_totals(uint64_t *free, int *max_order)
 /* nr_free_pages from /proc/vmstat. */
 static inline int ft_nr_free_pages(uint64_t *out)
 {
-	struct text_buf b = { 0 };
 	struct vmstat vs = { 0 };
-	struct parse_error err;
-	int ret;
+	int ret = vmstat_read(&vs);
 
-	ret = text_read_file("/proc/vmstat", &b);
-	if (ret)
-		return ret;
-	ret = vmstat_parse(b.data, b.len, &vs, &err);
-	text_free(&b);
 	if (ret)
 		return ret;
 	ret = vmstat_get(&vs, "nr_free_pages", out) ? 0 : -ENOENT;
@@ -195,17 +188,10 @@ static inline int ft_nr_free_pages(uint64_t *out)
  */
 static inline int ft_avail_pages(uint64_t *avail, uint64_t *free, uint64_t *file)
 {
-	struct text_buf b = { 0 };
 	struct vmstat vs = { 0 };
-	struct parse_error err;
 	uint64_t shmem = 0;
-	int ret;
+	int ret = vmstat_read(&vs);
 
-	ret = text_read_file("/proc/vmstat", &b);
-	if (ret)
-		return ret;
-	ret = vmstat_parse(b.data, b.len, &vs, &err);
-	text_free(&b);
 	if (ret)
 		return ret;
 	if (!vmstat_get(&vs, "nr_free_pages", free) || !vmstat_get(&vs, "nr_file_pages", file) ||

@@ -27,19 +27,7 @@
 #define STATE "pin pattern=group k=3; drain above=2; "
 #define TRY_STEP 2
 
-FIXTURE(scenario) {
-	struct scenario s;
-};
-
-FIXTURE_SETUP(scenario)
-{
-	SCENARIO_SETUP(&self->s, "order3_atomic_free_memory_high", 3);
-}
-
-FIXTURE_TEARDOWN_PARENT(scenario)
-{
-	scen_teardown(&self->s);
-}
+SCENARIO_FIXTURE("order3_atomic_free_memory_high", 3)
 
 /*
  * Whether the state before the try is the one asked for: no block of order

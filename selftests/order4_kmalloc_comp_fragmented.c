@@ -31,29 +31,7 @@
 /* As the kernel prints the mask of the order-4 page kmalloc asked for. */
 #define MASK "GFP_KERNEL|__GFP_COMP"
 
-FIXTURE(scenario) {
-	struct scenario s;
-};
-
-FIXTURE_SETUP(scenario)
-{
-	SCENARIO_SETUP(&self->s, "order4_kmalloc_comp_fragmented", 4);
-}
-
-FIXTURE_TEARDOWN_PARENT(scenario)
-{
-	scen_teardown(&self->s);
-}
-
-static bool state_reached(const struct scenario *s, char *why, size_t len)
-{
-	return scen_no_block_from(s, TRY_STEP, 4, why, len);
-}
-
-static int build(struct scenario *s, char *why, size_t len)
-{
-	return scen_build_unmovable(s, 4, why, len);
-}
+SCENARIO_FIXTURE("order4_kmalloc_comp_fragmented", 4)
 
 TEST_F_TIMEOUT(scenario, order4_kmalloc_comp_fragmented, 600)
 {
@@ -63,8 +41,9 @@ TEST_F_TIMEOUT(scenario, order4_kmalloc_comp_fragmented, 600)
 	struct ftc_result r;
 	char delta[512];
 
-		scen_wait_report_window();
-	ASSERT_EQ(0, scen_build_and_try(_metadata, &self->s, &frag, MASK, state_reached, build,
+	scen_wait_report_window();
+	ASSERT_EQ(0, scen_build_and_try(_metadata, &self->s, &frag, MASK, scen_first_try_below4,
+					scen_build_unmovable4,
 					KMALLOC_64K))
 		TH_LOG("%s", self->s.c.reply);
 	SCEN_LOG_BUDDY(&self->s, TRY_STEP);

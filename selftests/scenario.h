@@ -39,17 +39,12 @@ struct scen_counters {
 
 static inline int scen_counters_read(struct scen_counters *c)
 {
-	struct text_buf t;
 	struct vmstat vs;
-	struct parse_error err;
 	uint64_t v;
-	int ret = text_read_file("/proc/vmstat", &t);
+	int ret;
 
 	memset(c, 0, sizeof(*c));
-	if (ret)
-		return ret;
-	ret = vmstat_parse(t.data, t.len, &vs, &err);
-	text_free(&t);
+	ret = vmstat_read(&vs);
 	if (ret)
 		return ret;
 	for (int i = 0; i < SC_NR; i++) {
@@ -115,6 +110,23 @@ static inline void scen_teardown(struct scenario *s)
 	trace_remove_stale("fragtest-scenario");
 	ft_module_unload();	/* frees every pool */
 }
+
+/*
+ * The fixture of a scenario program with one test and no variants: set up
+ * as SCENARIO_SETUP says, torn down by the supervising parent.
+ */
+#define SCENARIO_FIXTURE(test, min_order) \
+	FIXTURE(scenario) { \
+		struct scenario s; \
+	}; \
+	FIXTURE_SETUP(scenario) \
+	{ \
+		SCENARIO_SETUP(&self->s, test, min_order); \
+	} \
+	FIXTURE_TEARDOWN_PARENT(scenario) \
+	{ \
+		scen_teardown(&self->s); \
+	}
 
 /*
  * Send a request and observe it; traced attempts are counted for the
@@ -272,6 +284,18 @@ static inline int scen_build_unmovable(struct scenario *s, int k, char *why, siz
 		return -EAGAIN;
 	}
 	return 0;
+}
+
+/* The state most scenarios share: no free block of order >= 4 anywhere. */
+static inline int scen_build_unmovable4(struct scenario *s, char *why, size_t len)
+{
+	return scen_build_unmovable(s, 4, why, len);
+}
+
+/* Whether the first try of the observed request met that state. */
+static inline bool scen_first_try_below4(const struct scenario *s, char *why, size_t len)
+{
+	return scen_no_block_from(s, 0, 4, why, len);
 }
 
 /*
