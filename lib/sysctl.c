@@ -75,6 +75,17 @@ int sysctl_set(struct sysctl_saved *saved, const char *name, const char *value)
 	return sysctl_write(path, value);
 }
 
+int sysctl_keep_pcp_small(struct sysctl_saved *saved)
+{
+	char path[128];
+
+	full_path("vm/percpu_pagelist_high_fraction", path, sizeof(path));
+	if (access(path, F_OK))
+		return 0;	/* before 5.14: no such knob, lists were short anyway */
+	/* high = managed pages / fraction / CPUs, floored by the kernel at 4 batches */
+	return sysctl_set(saved, path, "1000000");
+}
+
 int sysctl_restore(struct sysctl_saved *saved)
 {
 	int first = 0;

@@ -25,6 +25,14 @@ int sysctl_read(const char *name, char *buf, size_t len);
 int sysctl_write(const char *name, const char *value);
 /* Remember the current value once (the first call wins), then write value. */
 int sysctl_set(struct sysctl_saved *saved, const char *name, const char *value);
+/*
+ * Keep the per-cpu page lists short for a test (vm.percpu_pagelist_high_fraction
+ * at its largest useful value). 6.12 tunes them up to an eighth of a zone:
+ * pages there are free but invisible to /proc/buddyinfo and to the module's
+ * pin and drain, and they go back to the buddy lists, merging, seconds later.
+ * 0 (also on kernels without the knob) or a negative errno.
+ */
+int sysctl_keep_pcp_small(struct sysctl_saved *saved);
 /* Write back every remembered value, newest first; returns the first error or 0. */
 int sysctl_restore(struct sysctl_saved *saved);
 

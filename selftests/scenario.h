@@ -87,7 +87,8 @@ static inline void scen_obs_free(struct scen_obs *o)
  * file, a trace instance filtered to this process and orders >= min_order,
  * and the knobs that make the kernel's background agents deterministic:
  * no proactive compaction and no watermark boosting, whose kswapd and
- * kcompactd wakeups would otherwise race the state the test builds.
+ * kcompactd wakeups would otherwise race the state the test builds, and
+ * short per-cpu page lists (sysctl_keep_pcp_small()).
  */
 #define SCENARIO_SETUP(s, test, min_order) do { \
 	char _swhy[256]; \
@@ -100,6 +101,7 @@ static inline void scen_obs_free(struct scen_obs *o)
 	if (!access("/proc/sys/vm/compaction_proactiveness", W_OK)) \
 		ASSERT_EQ(0, sysctl_set(&(s)->sysctls, "vm/compaction_proactiveness", "0")); \
 	ASSERT_EQ(0, sysctl_set(&(s)->sysctls, "vm/watermark_boost_factor", "0")); \
+	ASSERT_EQ(0, sysctl_keep_pcp_small(&(s)->sysctls)); \
 } while (0)
 
 /* In FIXTURE_TEARDOWN_PARENT: undo everything, even after a killed child. */

@@ -18,6 +18,7 @@
 
 #include "buddyinfo.h"
 #include "procfile.h"
+#include "sysctl.h"
 #include "workload_helpers.h"
 #include "workload_util.h"
 
@@ -28,6 +29,7 @@ FIXTURE(mix) {
 	char dir[PATH_MAX];
 	char prefix[64];
 	pid_t child;
+	struct sysctl_saved sysctls;
 	char out[16384];
 };
 
@@ -45,6 +47,8 @@ FIXTURE_SETUP(mix)
 	snprintf(self->dir, sizeof(self->dir), "%.200s/anonmix", scratch);
 	if (mkdir(self->dir, 0700) && errno != EEXIST)
 		SKIP(return, "mkdir %.200s: %s", self->dir, strerror(errno));
+	/* freed chunks must reach the buddy lists, not wait on 6.12's long per-cpu lists */
+	ASSERT_EQ(0, sysctl_keep_pcp_small(&self->sysctls));
 	/* start from free memory in large blocks, as on a fresh machine */
 	sync();
 	wlt_write_file("/proc/sys/vm/drop_caches", "3");
@@ -59,6 +63,7 @@ FIXTURE_TEARDOWN_PARENT(mix)
 	}
 	if (self->dir[0])
 		wl_remove_prefixed(self->dir, self->prefix);
+	sysctl_restore(&self->sysctls);
 }
 
 /* Free pages in blocks up to order and above it, over all zones. */
