@@ -290,6 +290,9 @@ static void check_tries(struct __test_metadata *_metadata, const struct kernel_r
 				       ok ? "success" : "failure", p.detail);
 			if (oi == 0 && m == 0)
 				TH_LOG("%s: %s", state, p.detail);
+			else if (p.margin >= 0 && p.margin < NEAR)
+				TH_LOG("%s: %s order %d %s by %ld pages: %s", state, masks[m],
+				       orders[oi], p.ok ? "passes" : "fails", p.margin, p.detail);
 			if (!orders[oi] || !o->nr_calls)
 				continue;
 			/*
