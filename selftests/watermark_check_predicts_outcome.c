@@ -44,9 +44,11 @@
  * ZONE_DMA fails every request here through lowmem_reserve alone), drains
  * ZONE_DMA32 to its floor, takes it to the target with a __GFP_MEMALLOC fill
  * when the target is under the drain's floor limit, and runs the five masks
- * at orders 0 and 3, all in one bottom-half-disabled section. A state that
- * lands on the wrong side or within NEAR pages of its level is built again
- * (at most 3 times): the fill's first pages come from the per-cpu list,
+ * at orders 0 and 3, all in one bottom-half-disabled section. Each state's
+ * level is computed again from /proc read just before its request (the
+ * highatomic reserve grows during the test). A state that lands on the wrong
+ * side or within NEAR pages of its level is built again (at most 4 times):
+ * the fill's first pages come from the per-cpu list,
  * which is not counted as free (percpu_pagelist_high_fraction keeps those
  * lists to 4 batches during the test). A last state (pin one page of every
  * 8, drain above order 2) makes order 3 fail on the lists with 70% free.
@@ -92,13 +94,18 @@
 /* __GFP_MEMALLOC: below min without waking kswapd, which would refill meanwhile */
 #define FILL_GFP	"__GFP_HIGH|__GFP_MEMALLOC|__GFP_NOWARN"
 
+/*
+ * GFP_ATOMIC last: its order-3 successes in the slow path reserve highatomic
+ * pageblocks, which move GFP_NOWAIT|__GFP_NOMEMALLOC's level (on 6.1 by a
+ * whole pageblock); the tries before it then see the state they were aimed at.
+ */
 static const char *const masks[NR_MASKS] = {
-	"GFP_ATOMIC|__GFP_NOWARN",
-	"GFP_ATOMIC|__GFP_NOMEMALLOC|__GFP_NOWARN",
+	"GFP_NOWAIT|__GFP_NOMEMALLOC|__GFP_NOWARN",
 	"GFP_NOWAIT|__GFP_NOWARN",
 	/* GFP_KERNEL & ~__GFP_DIRECT_RECLAIM */
 	"__GFP_KSWAPD_RECLAIM|__GFP_IO|__GFP_FS|__GFP_NOWARN",
-	"GFP_NOWAIT|__GFP_NOMEMALLOC|__GFP_NOWARN",
+	"GFP_ATOMIC|__GFP_NOMEMALLOC|__GFP_NOWARN",
+	"GFP_ATOMIC|__GFP_NOWARN",
 };
 static const int orders[NR_ORDERS] = { 0, 3 };
 static const char *const min_free_kbytes[] = { "4096", "12288" };
@@ -396,16 +403,39 @@ static int cache_file_read(const char *path)
 	return n < 0 ? -EIO : 0;
 }
 
-/* ZONE_DMA32's free pages as the module read them before the step's try. */
-static long dma32_free(const char *reply, int idx)
+/*
+ * ZONE_DMA32's free pages as the module read them before the step's try, and
+ * the level at which mask's order-0 check flipped then; -1 when absent.
+ */
+static long dma32_free(const struct kernel_rules *k, const char *reply, int idx, uint32_t mask,
+		       long *level)
 {
 	struct ftc_buddy b[MAX_ZONES];
 	int n = ftc_parse_buddy(reply, idx, b, MAX_ZONES);
+	struct wm_request r = request_for(k, mask, 0);
+	struct wm_zone z;
 
-	for (int i = 0; i < n; i++)
-		if (!strcmp(b[i].zone, "DMA32"))
-			return (long)b[i].free;
+	for (int i = 0; i < n; i++) {
+		if (strcmp(b[i].zone, "DMA32") || wm_zone_from_buddy(&b[i], &z))
+			continue;
+		*level = wm_pass_level(&z, &r);
+		return (long)b[i].free;
+	}
+	*level = -1;
 	return -1;
+}
+
+/* mask's order-0 flip level in ZONE_DMA32 of node 0, from /proc. */
+static long proc_level(const struct kernel_rules *k, const struct zoneinfo *zi,
+		       const struct pagetypeinfo *pi, uint32_t mask)
+{
+	const struct zoneinfo_zone *zz = zoneinfo_find(zi, 0, "DMA32");
+	struct wm_request r = request_for(k, mask, 0);
+	struct wm_zone z;
+
+	if (!zz || wm_zone_from_proc(zz, pi, &z))
+		return -1;
+	return wm_pass_level(&z, &r);
 }
 
 /*
@@ -459,30 +489,35 @@ static void run_min_free(struct __test_metadata *_metadata, struct scenario *s,
 		for (int j = 0; j < m; j++)
 			seen |= levels[j] == levels[m];
 		for (int side = 0; !seen && side < 2; side++) {
-			/* pass: free >= level; fail: free <= level - 1 */
-			long target = side ? levels[m] + TARGET_MARGIN : levels[m] - 1 - TARGET_MARGIN;
-			/*
-			 * Where to aim so that the landing spread keeps the target's
-			 * side: a drain stops up to a batch under its floor; a fill
-			 * lands up to the per-cpu list's content above its aim.
-			 */
-			long aim = side ? target + PCP_BATCH :
-				   target >= drain_min ? target : target - PCP_HIGH;
+			long correction = 0;
 
-			for (int attempt = 1; attempt <= 3; attempt++) {
-				long floor, fill, landed;
+			for (int attempt = 1; attempt <= 4; attempt++) {
+				long level, target, aim, floor, fill, landed, landed_level;
 				int first_try;
 				struct scen_obs o;
 
+				ASSERT_EQ(0, cache_file_read(cache));
+				zoneinfo_free(&zi);
+				pagetypeinfo_free(&pi);
+				ASSERT_EQ(0, read_proc(&zi, &pi));
+				/* the highatomic reserve may have grown since the last state */
+				level = proc_level(k, &zi, &pi, mask_values[m]);
+				ASSERT_GT(level, 0);
+				/* pass: free >= level; fail: free <= level - 1 */
+				target = side ? level + TARGET_MARGIN : level - 1 - TARGET_MARGIN;
+				/*
+				 * Where to aim so that the landing spread keeps the
+				 * target's side: a drain stops up to a batch under its
+				 * floor; a fill lands up to the per-cpu list's content
+				 * above its aim. A miss moves the next aim by its size.
+				 */
+				aim = (side ? target + PCP_BATCH :
+				       target >= drain_min ? target : target - PCP_HIGH) + correction;
 				if (aim < 96)
 					aim = 96;
 				floor = aim > drain_min ? aim : drain_min;
 				fill = floor - aim;
 				first_try = fill > 0 ? 3 : 2;
-				ASSERT_EQ(0, cache_file_read(cache));
-				zoneinfo_free(&zi);
-				pagetypeinfo_free(&pi);
-				ASSERT_EQ(0, read_proc(&zi, &pi));
 				if (fill > 0)
 					scen_observe(s, &o, NULL,
 						     "drain zone=DMA floor=%ld hold=dma; drain zone=DMA32 floor=%ld hold=dma32; try api=alloc_pages gfp=" FILL_GFP " order=0 count=%ld hold=fill%s",
@@ -493,10 +528,12 @@ static void run_min_free(struct __test_metadata *_metadata, struct scenario *s,
 						     dma_floor, floor, tries);
 				ASSERT_EQ(0, o.err) TH_LOG("%s", s->c.reply);
 				EXPECT_TRUE(o.health_ok) TH_LOG("%s", o.health_problem);
-				landed = dma32_free(s->c.reply, first_try);
+				landed = dma32_free(k, s->c.reply, first_try, mask_values[m],
+						    &landed_level);
 				snprintf(state, sizeof(state),
-					 "mfk %s level %ld %s: aimed %ld (floor %ld, fill %ld), DMA32 free %ld",
-					 mfk, levels[m], side ? "+" : "-", aim, floor, fill, landed);
+					 "mfk %s %s level %ld %s: aimed %ld (floor %ld, fill %ld), DMA32 free %ld",
+					 mfk, masks[m], landed_level, side ? "+" : "-", aim, floor, fill,
+					 landed);
 				check_proc_agrees(_metadata, &zi, &pi, s->c.reply, first_try);
 				check_tries(_metadata, k, s->c.reply, &o, first_try, state, t);
 				scen_obs_free(&o);
@@ -504,10 +541,9 @@ static void run_min_free(struct __test_metadata *_metadata, struct scenario *s,
 				ASSERT_EQ(0, ftc_request(&s->c, "free all")) TH_LOG("%s", s->c.reply);
 				if (_metadata->exit_code)
 					break;
-				if (side ? landed >= levels[m] + NEAR : landed < levels[m] - NEAR)
+				if (side ? landed >= landed_level + NEAR : landed < landed_level - NEAR)
 					break;
-				/* landed on the other side: move the aim by the miss */
-				aim += target - landed;
+				correction += target - landed;
 			}
 		}
 	}
