@@ -73,6 +73,8 @@ struct ftc_buddy {
 	uint64_t nr_free[FTC_MAX_ORDERS];
 	bool have_lists;
 	char lists[FTC_MAX_ORDERS][8];	/* non-empty free lists per order: "UM", "" */
+	int nr_pcp;			/* orders described in pcp[]; 0: not reported */
+	char pcp[FTC_MAX_ORDERS][8];	/* the capturing CPU's non-empty per-cpu lists */
 };
 /* buddy records of step index, up to max; returns how many. */
 int ftc_parse_buddy(const char *reply, int index, struct ftc_buddy *out, int max);

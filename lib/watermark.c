@@ -42,6 +42,7 @@ void wm_rules_for(unsigned kv, int sublevel, struct wm_rules *out)
 	out->era = wm_era_for_kv(kv);
 	if (kv == GFP_KV(6, 1) && sub >= 116)
 		out->era = WM_ERA_RESERVES;
+	out->highatomic_fallback = kv >= GFP_KV(6, 10) || (kv == GFP_KV(6, 1) && sub >= 116);
 	out->highatomic_needs_high = kv >= GFP_KV(6, 17) ||
 				     (kv == GFP_KV(6, 12) && sub >= 54) ||
 				     (kv == GFP_KV(6, 1) && sub >= 157);
@@ -96,7 +97,7 @@ bool wm_rules_for_version(const char *text, struct wm_rules *out)
 unsigned wm_alloc_flags(enum wm_era era, int order, bool high, bool atomic,
 			bool can_direct_reclaim, bool nomemalloc, int migratetype)
 {
-	struct wm_rules r = { era, false };
+	struct wm_rules r = { .era = era };
 
 	return wm_alloc_flags_r(&r, order, high, atomic, can_direct_reclaim, nomemalloc,
 				migratetype);
@@ -334,6 +335,29 @@ long wm_max_passing_min(const struct wm_zone *z, const struct wm_request *r)
 		}
 	}
 	return best < 0 ? -1 : best;
+}
+
+bool wm_rmqueue_ok(const struct wm_zone *z, const struct wm_request *r,
+		   const struct wm_rules *rules, int migratetype)
+{
+	int order = r->order < 0 ? 0 : r->order;
+	unsigned t = 1u << WM_MT_UNMOVABLE | 1u << WM_MT_MOVABLE | 1u << WM_MT_RECLAIMABLE;
+	bool harder = r->era == WM_ERA_HARDER && order > 0 && (r->alloc_flags & WMA_HARDER);
+
+	if (!z->types_known || r->era == WM_ERA_LEGACY)
+		return true;
+	if (z->pcp_known && order <= WM_COSTLY_ORDER && migratetype >= 0 && migratetype < 3 &&
+	    (z->pcp_types[order] & (1u << migratetype)))
+		return true;
+	if (r->alloc_flags & WMA_CMA)
+		t |= 1u << WM_MT_CMA;
+	if (harder || (r->alloc_flags & WMA_HIGHATOMIC) ||
+	    (rules->highatomic_fallback && (r->alloc_flags & (WMA_NON_BLOCK | WMA_OOM))))
+		t |= 1u << WM_MT_HIGHATOMIC;
+	for (int o = order; o < z->nr_orders && o < WM_MAX_ORDER; o++)
+		if (z->nr_free[o] > 0 && (z->types[o] & t))
+			return true;
+	return false;
 }
 
 long wm_pass_level(const struct wm_zone *z, const struct wm_request *r)

@@ -64,6 +64,9 @@ struct wm_zone {
 	long nr_free[WM_MAX_ORDER];	/* free blocks per order */
 	unsigned types[WM_MAX_ORDER];	/* bit (1u << wm_mt): that list is non-empty */
 	bool types_known;		/* false: no per-type letters, assume any list */
+	/* the allocating CPU's per-cpu lists (orders 0..3), as types[] */
+	unsigned pcp_types[WM_MAX_ORDER];
+	bool pcp_known;
 };
 
 struct wm_request {
@@ -120,6 +123,11 @@ struct wm_rules {
 	 * highatomic blocks.
 	 */
 	bool highatomic_needs_high;
+	/*
+	 * rmqueue falls back to the highatomic lists for non-blocking requests
+	 * (281dd25c1a01: 6.10; stable 6.1.116).
+	 */
+	bool highatomic_fallback;
 };
 
 /*
@@ -156,6 +164,20 @@ bool wm_check(const struct wm_zone *z, const struct wm_request *r, struct wm_res
  * watermarks were not printed.
  */
 long wm_max_passing_min(const struct wm_zone *z, const struct wm_request *r);
+
+/*
+ * Whether rmqueue() finds a block once the watermark check passed: this
+ * CPU's per-cpu list of the order and migratetype (orders <= 3), else a
+ * free list it may take: the request's own and its fallbacks (U/M/E), CMA
+ * with ALLOC_CMA, highatomic first with ALLOC_HIGHATOMIC (4.4-6.2:
+ * ALLOC_HARDER, order > 0) and last with ALLOC_NON_BLOCK/ALLOC_OOM where the
+ * kernel has that fallback. It differs from the check only where the check
+ * cannot see: GFP_ATOMIC|__GFP_NOMEMALLOC order 0 (reserves, but neither
+ * highatomic access) when the free pages sit on highatomic lists. True when
+ * the lists are unknown. migratetype: 0 unmovable, 1 movable, 2 reclaimable.
+ */
+bool wm_rmqueue_ok(const struct wm_zone *z, const struct wm_request *r,
+		   const struct wm_rules *rules, int migratetype);
 
 /*
  * The smallest NR_FREE_PAGES with which the free-page part of the check

@@ -46,6 +46,9 @@ int wm_zone_from_buddy(const struct ftc_buddy *b, struct wm_zone *z)
 		z->types[o] = letters_to_types(b->lists[o]);
 	}
 	z->types_known = true;
+	z->pcp_known = b->nr_pcp > 0;
+	for (int o = 0; o < b->nr_pcp && o < WM_MAX_ORDER; o++)
+		z->pcp_types[o] = letters_to_types(b->pcp[o]);
 	return 0;
 }
 

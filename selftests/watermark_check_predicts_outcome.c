@@ -15,12 +15,15 @@
  *      (ALLOC_HIGHATOMIC); tried twice with the same flags, each time right
  *      after waking kswapd; then, without __GFP_DIRECT_RECLAIM, it gives up.
  * Check 2 passes whenever check 1 does (lower mark, same or more lists), so
- * check 2's verdict is the outcome, and the zone watermark check passing
- * means rmqueue finds the block (the check requires a block >= order on a
- * list the request may take). ZONE_BELOW_HIGH (6.12), node reclaim (off) and
- * cpusets (none) cannot change that. The model evaluates check 2 for every
- * allowed zone from the module's buddy record and predicts success when any
- * zone passes; the test also checks that check 1 passing implies check 2.
+ * check 2's verdict decides, with one addition: a zone that passes must then
+ * give rmqueue() a page, from this CPU's per-cpu list or a free list the
+ * request may take (wm_rmqueue_ok). The two differ only for a request with
+ * reserves but no highatomic access (GFP_ATOMIC|__GFP_NOMEMALLOC order 0)
+ * when the free pages sit in highatomic blocks: found by this test on 6.1.
+ * ZONE_BELOW_HIGH (6.12), node reclaim (off) and cpusets (none) change
+ * nothing. The model evaluates check 2 and rmqueue for every allowed zone
+ * from the module's buddy record and predicts success when any zone
+ * passes; the test also checks that check 1 passing implies check 2.
  *
  * The numbers come from the module, read in the same request immediately
  * before each try (NR_FREE_PAGES, watermarks, lowmem_reserve[], highatomic
@@ -119,7 +122,7 @@ struct kernel_rules {
 
 struct tally {
 	int pass[NR_MASKS][NR_ORDERS], fail[NR_MASKS][NR_ORDERS];
-	int observations, states, lowmem_reserve_decided, list_decided;
+	int observations, states, lowmem_reserve_decided, list_decided, rmqueue_decided;
 	long min_pass_margin, min_fail_margin;	/* pages, see prediction.margin */
 };
 
@@ -200,11 +203,15 @@ static int predict(const struct kernel_rules *k, const char *reply, int idx, uin
 	struct ftc_buddy b[MAX_ZONES];
 	int n = ftc_parse_buddy(reply, idx, b, MAX_ZONES);
 	struct wm_request r = request_for(k, mask, order), fast = r;
+	struct gfp_semantics sem;
+	int migratetype;
 	bool by_reserve = false, by_lists = false;
 	long best_pass = LONG_MIN, least_need = LONG_MAX;
 	size_t used = 0;
 
 	memset(p, 0, sizeof(*p));
+	gfp_semantics(k->gera, mask, &sem);
+	migratetype = sem.migratetype;
 	fast.mark = WM_MARK_LOW;
 	fast.alloc_flags &= WMA_CMA;
 	if (n <= 0)
@@ -222,18 +229,28 @@ static int predict(const struct kernel_rules *k, const char *reply, int idx, uin
 			continue;
 		p->zones++;
 		ok = wm_check(&z, &r, &res);
+		/* rmqueue must find a page on a list it may take (pcp first) */
+		if (ok && !wm_rmqueue_ok(&z, &r, &k->rules, migratetype)) {
+			ok = false;
+			t->rmqueue_decided++;
+			used += (size_t)snprintf(p->detail + used, used < sizeof(p->detail) ?
+						 sizeof(p->detail) - used : 0,
+						 "%s%s: watermark passes but rmqueue has no list to take from; ",
+						 i ? "; " : "", b[i].zone);
+		}
 		p->ok |= ok;
-		p->fast_ok |= wm_check(&z, &fast, &other);
+		p->fast_ok |= wm_check(&z, &fast, &other) &&
+			      wm_rmqueue_ok(&z, &fast, &k->rules, migratetype);
 		slack = res.free_after - res.required;	/* > 0: the free pages pass */
 		if (ok && slack > best_pass)
 			best_pass = slack;
-		if (!ok && res.why == WM_FAIL_FREE && 1 - slack < least_need)
+		if (!res.ok && res.why == WM_FAIL_FREE && 1 - slack < least_need)
 			least_need = 1 - slack;
 		/* refused by lowmem_reserve[] alone */
 		no_reserve.highest_zoneidx = -1;
-		if (!ok && res.lowmem_reserve > 0 && wm_check(&z, &no_reserve, &other))
+		if (!res.ok && res.lowmem_reserve > 0 && wm_check(&z, &no_reserve, &other))
 			by_reserve = true;
-		if (!ok && res.why != WM_FAIL_FREE)
+		if (!res.ok && res.why != WM_FAIL_FREE)
 			by_lists = true;
 		used += (size_t)snprintf(p->detail + used, used < sizeof(p->detail) ?
 					 sizeof(p->detail) - used : 0,
@@ -241,7 +258,8 @@ static int predict(const struct kernel_rules *k, const char *reply, int idx, uin
 					 i ? "; " : "", b[i].zone, z.free_pages, res.free_after,
 					 res.headroom, res.highatomic_sub, res.cma_sub, res.required,
 					 res.mark, res.min, res.lowmem_reserve,
-					 ok ? "pass" : res.why == WM_FAIL_FREE ? "fail (free)" :
+					 ok ? "pass" : res.ok ? "fail (rmqueue)" :
+					 res.why == WM_FAIL_FREE ? "fail (free)" :
 					 res.why == WM_FAIL_NO_BLOCK ? "fail (no block >= order)" :
 					 "fail (no block on a list it may use)");
 	}
@@ -628,9 +646,9 @@ TEST_F_TIMEOUT(scenario, watermark_check_predicts_outcome, 600)
 	if (!_metadata->exit_code)
 		run_fragmented(_metadata, &self->s, &k, &t);
 
-	TH_LOG("%d states, %d tries: smallest margin %ld pages on the passing side, %ld on the failing side; %d failures decided by lowmem_reserve, %d by the lists",
+	TH_LOG("%d states, %d tries: smallest margin %ld pages on the passing side, %ld on the failing side; %d failures decided by lowmem_reserve, %d by the lists, %d zones refused by rmqueue's lists after passing the check",
 	       t.states, t.observations, t.min_pass_margin, t.min_fail_margin,
-	       t.lowmem_reserve_decided, t.list_decided);
+	       t.lowmem_reserve_decided, t.list_decided, t.rmqueue_decided);
 	for (int m = 0; m < NR_MASKS; m++) {
 		TH_LOG("%-52s order 0: %d predicted pass, %d fail; order 3: %d pass, %d fail",
 		       masks[m], t.pass[m][0], t.fail[m][0], t.pass[m][1], t.fail[m][1]);

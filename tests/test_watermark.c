@@ -205,6 +205,7 @@ TEST(rules_by_version)
 
 	wm_rules_for(GFP_KV(6, 1), 115, &r);
 	EXPECT_EQ(WM_ERA_HARDER, r.era);
+	EXPECT_FALSE(r.highatomic_fallback);
 	wm_rules_for(GFP_KV(6, 1), 116, &r);
 	EXPECT_EQ(WM_ERA_RESERVES, r.era);
 	EXPECT_FALSE(r.highatomic_needs_high);
@@ -239,7 +240,8 @@ TEST(rules_by_version)
 /* GFP_NOWAIT order 3 after 6a204d4b14c9: no highatomic lists; GFP_ATOMIC keeps them */
 TEST(highatomic_needs_high)
 {
-	struct wm_rules old = { WM_ERA_FREE_HIGHATOMIC, false }, fixed = { WM_ERA_FREE_HIGHATOMIC, true };
+	struct wm_rules old = { .era = WM_ERA_FREE_HIGHATOMIC },
+			 fixed = { .era = WM_ERA_FREE_HIGHATOMIC, .highatomic_needs_high = true };
 	struct wm_zone z = { .free_pages = 10000, .min = 1000, .low = 1250, .high = 1500,
 			     .nr_reserved_highatomic = 512, .nr_free_highatomic = 64, .nr_orders = 11,
 			     .nr_free = { 5000, 0, 0, 8 }, .types = { UME, 0, 0, T(HIGHATOMIC) },
@@ -271,7 +273,7 @@ TEST(highatomic_needs_high)
 /* the level at which the free-page part flips, per mask class (6.12, min 1000) */
 TEST(pass_level)
 {
-	struct wm_rules rules = { WM_ERA_FREE_HIGHATOMIC, true };
+	struct wm_rules rules = { .era = WM_ERA_FREE_HIGHATOMIC, .highatomic_needs_high = true };
 	struct wm_zone z = { .free_pages = 0, .min = 1001, .nr_lowmem_reserve = 3,
 			     .lowmem_reserve = { 0, 0, 7 }, .nr_free_highatomic = 300,
 			     .nr_free_cma = 40 };
@@ -301,6 +303,54 @@ TEST(pass_level)
 	r.order = 3;
 	r.alloc_flags = wm_alloc_flags_r(&rules, 3, false, false, false, false, 0);
 	EXPECT_EQ(1001 + 7 + 40 + 1 + 7, wm_pass_level(&z, &r));
+}
+
+/*
+ * Seen on 6.1.192: GFP_ATOMIC|__GFP_NOMEMALLOC order 0 passes the check (a
+ * reserve user: highatomic not subtracted) but rmqueue may not take the
+ * highatomic lists where all the free pages were.
+ */
+TEST(rmqueue_after_the_check)
+{
+	struct wm_rules rules;
+	struct wm_zone z = { .free_pages = 562, .min = 1008, .nr_reserved_highatomic = 3072,
+			     .nr_free_highatomic = -1, .nr_orders = 11,
+			     .nr_free = { 100, 50, 30, 20 },
+			     .types = { T(HIGHATOMIC), T(HIGHATOMIC), T(HIGHATOMIC), T(HIGHATOMIC) },
+			     .types_known = true, .pcp_known = true };
+	struct wm_request r = { 0, 0, WM_MARK_MIN, 0, WM_ERA_RESERVES };
+	struct wm_result res;
+
+	wm_rules_for(GFP_KV(6, 1), 192, &rules);
+	EXPECT_TRUE(rules.highatomic_fallback);
+	r.alloc_flags = wm_alloc_flags_r(&rules, 0, true, false, false, true, 0);
+	EXPECT_TRUE(wm_check(&z, &r, &res));
+	EXPECT_FALSE(wm_rmqueue_ok(&z, &r, &rules, 0));
+	/* a page on this CPU's unmovable order-0 list serves it */
+	z.pcp_types[0] = T(UNMOVABLE);
+	EXPECT_TRUE(wm_rmqueue_ok(&z, &r, &rules, 0));
+	EXPECT_FALSE(wm_rmqueue_ok(&z, &r, &rules, 1));
+	z.pcp_types[0] = 0;
+	/* GFP_ATOMIC (non-blocking) falls back to the highatomic lists ... */
+	r.alloc_flags = wm_alloc_flags_r(&rules, 0, true, false, false, false, 0);
+	EXPECT_TRUE(wm_rmqueue_ok(&z, &r, &rules, 0));
+	/* ... since 281dd25c1a01 */
+	wm_rules_for(GFP_KV(6, 6), 0, &rules);
+	EXPECT_FALSE(rules.highatomic_fallback);
+	EXPECT_FALSE(wm_rmqueue_ok(&z, &r, &rules, 0));
+	/* order 3 with ALLOC_HIGHATOMIC takes them first */
+	r.order = 3;
+	r.alloc_flags = wm_alloc_flags_r(&rules, 3, true, false, false, false, 0);
+	EXPECT_TRUE(wm_rmqueue_ok(&z, &r, &rules, 0));
+	/* 4.4-6.2: ALLOC_HARDER order > 0 */
+	r.era = WM_ERA_HARDER;
+	r.alloc_flags = wm_alloc_flags(WM_ERA_HARDER, 3, true, true, false, false, 0);
+	EXPECT_TRUE(wm_rmqueue_ok(&z, &r, &rules, 0));
+	r.order = 0;
+	EXPECT_FALSE(wm_rmqueue_ok(&z, &r, &rules, 0));
+	/* unknown lists: no claim */
+	z.types_known = false;
+	EXPECT_TRUE(wm_rmqueue_ok(&z, &r, &rules, 0));
 }
 
 TEST_HARNESS_MAIN

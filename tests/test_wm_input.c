@@ -33,7 +33,7 @@ TEST(from_proc_captured_6_12)
 	const struct zoneinfo_zone *zz;
 	struct wm_zone z;
 	struct wm_request r = { 3, 0, WM_MARK_MIN, 2, WM_ERA_FREE_HIGHATOMIC };
-	struct wm_rules rules = { WM_ERA_FREE_HIGHATOMIC, true };
+	struct wm_rules rules = { .era = WM_ERA_FREE_HIGHATOMIC, .highatomic_needs_high = true };
 	struct wm_result res;
 
 	ASSERT_EQ(0, text_read_file(DATA "6.12/zoneinfo", &zt));
@@ -109,7 +109,7 @@ TEST(from_proc_highatomic)
 	struct zoneinfo zi;
 	struct pagetypeinfo pi;
 	struct wm_zone z;
-	struct wm_rules rules = { WM_ERA_FREE_HIGHATOMIC, true };
+	struct wm_rules rules = { .era = WM_ERA_FREE_HIGHATOMIC, .highatomic_needs_high = true };
 	struct wm_request r = { 3, 0, WM_MARK_MIN, 2, WM_ERA_FREE_HIGHATOMIC };
 	struct wm_result res;
 
@@ -143,7 +143,7 @@ TEST(from_proc_highatomic)
 TEST(from_buddy_record)
 {
 	const char *reply =
-		"buddy index=3 node=0 zone=DMA32 zidx=1 free=4000 min=1000 low=1250 high=1500 boost=0 managed=250000 highatomic=1024 free_highatomic=16 cma=0 lowmem_reserve=0,0,0,0,0 max_free_order=3 nr_free=109,54,0,1,0,0,0,0,0,0,0 lists=UMH,UMH,-,H,-,-,-,-,-,-,-\n"
+		"buddy index=3 node=0 zone=DMA32 zidx=1 free=4000 min=1000 low=1250 high=1500 boost=0 managed=250000 highatomic=1024 free_highatomic=16 cma=0 lowmem_reserve=0,0,0,0,0 max_free_order=3 nr_free=109,54,0,1,0,0,0,0,0,0,0 lists=UMH,UMH,-,H,-,-,-,-,-,-,- pcp=M,-,UE,-\n"
 		"buddy index=3 node=0 zone=DMA zidx=0 free=100 min=16 low=20 high=24 boost=0 managed=3976 highatomic=0 cma=0 lowmem_reserve=0,944,944,944,944 max_free_order=0 nr_free=100,0,0,0,0,0,0,0,0,0,0 lists=U,-,-,-,-,-,-,-,-,-,-\n"
 		"buddy index=4 node=0 zone=DMA32 free=1 min=1 low=1 high=1 boost=0 managed=1 highatomic=0 max_free_order=0 nr_free=1,0,0,0,0,0,0,0,0,0,0\n";
 	struct ftc_buddy b[2];
@@ -162,8 +162,13 @@ TEST(from_buddy_record)
 	EXPECT_EQ(0u, z.types[2]);
 	EXPECT_EQ((1u << WM_MT_UNMOVABLE) | (1u << WM_MT_MOVABLE) | (1u << WM_MT_HIGHATOMIC),
 		  z.types[0]);
+	EXPECT_TRUE(z.pcp_known);
+	EXPECT_EQ(1u << WM_MT_MOVABLE, z.pcp_types[0]);
+	EXPECT_EQ(0u, z.pcp_types[1]);
+	EXPECT_EQ((1u << WM_MT_UNMOVABLE) | (1u << WM_MT_RECLAIMABLE), z.pcp_types[2]);
 	ASSERT_EQ(0, wm_zone_from_buddy(&b[1], &z));
 	EXPECT_EQ(944, z.lowmem_reserve[2]);
+	EXPECT_FALSE(z.pcp_known);
 	/* a record without the watermark keys cannot feed the model */
 	ASSERT_EQ(1, ftc_parse_buddy(reply, 4, b, 1));
 	EXPECT_EQ(-1, b[0].zidx);

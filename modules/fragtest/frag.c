@@ -258,6 +258,21 @@ void ft_buddy_capture(struct ft_result *res)
 #endif
 			for (o = 0; o < MAX_NR_ZONES; o++)
 				b->lowmem_reserve[o] = zone->lowmem_reserve[o];
+			/*
+			 * This CPU's per-cpu lists of orders 0..3, indexed as
+			 * order_to_pindex() does: a try in the atomic tail runs
+			 * on this CPU and takes from them before the buddy lists.
+			 */
+			for (o = 0; o <= PAGE_ALLOC_COSTLY_ORDER; o++) {
+				struct per_cpu_pages *pcp = raw_cpu_ptr(zone->per_cpu_pageset);
+				struct list_head *lists = &pcp->lists[MIGRATE_PCPTYPES * o];
+
+				b->pcp[o] = 0;
+				for (mt = 0; mt < MIGRATE_PCPTYPES; mt++)
+					/* racy read: see the free lists below */
+					if (!data_race(list_empty(&lists[mt])))
+						b->pcp[o] |= 1 << mt;
+			}
 			for (o = 0; o < FT_NR_ORDERS; o++) {
 				struct free_area *area = &zone->free_area[o];
 
@@ -491,6 +506,15 @@ void ft_frag_report(struct ft_step *s, int idx, struct ft_reply *r)
 				ft_printf(r, "-");
 			for (mt = 0; mt < 8; mt++)
 				if (b->lists[o] & (1 << mt))
+					ft_printf(r, "%c", ft_mt_letter(mt));
+		}
+		ft_printf(r, " pcp=");
+		for (o = 0; o <= PAGE_ALLOC_COSTLY_ORDER; o++) {
+			ft_printf(r, "%s", o ? "," : "");
+			if (!b->pcp[o])
+				ft_printf(r, "-");
+			for (mt = 0; mt < MIGRATE_PCPTYPES; mt++)
+				if (b->pcp[o] & (1 << mt))
 					ft_printf(r, "%c", ft_mt_letter(mt));
 		}
 		ft_printf(r, "\n");

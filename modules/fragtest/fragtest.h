@@ -162,6 +162,7 @@ struct ft_buddy_zone {
 	long lowmem_reserve[MAX_NR_ZONES];
 	unsigned long nr_free[FT_NR_ORDERS];
 	u8 lists[FT_NR_ORDERS];		/* bit mt: free_area[o].free_list[mt] not empty */
+	u8 pcp[PAGE_ALLOC_COSTLY_ORDER + 1];	/* bit mt: this CPU's pcp list not empty */
 };
 
 struct ft_pin_zone {
