@@ -904,7 +904,10 @@ void dx_diagnose(const struct rp_report *r, struct dx_result *d)
 	memset(d, 0, sizeof(*d));
 	d->deciding = -1;
 	d->era = dx_report_era(r, &d->kv, d->era_note, sizeof(d->era_note));
-	d->wm_era = wm_era_for_kv(d->kv);
+	/* the release's sublevel when printed: stable branches took later rules */
+	if (!r->kernel_version[0] || !wm_rules_for_version(r->kernel_version, &d->wm_rules))
+		wm_rules_for(d->kv, -1, &d->wm_rules);
+	d->wm_era = d->wm_rules.era;
 	d->have_mask = r->have_mode;
 	d->mask = r->mode;
 	if (r->have_mode) {
@@ -923,7 +926,7 @@ void dx_diagnose(const struct rp_report *r, struct dx_result *d)
 		d->sem.zone = GZ_NORMAL;
 		d->sem.can_direct_reclaim = true;
 	}
-	d->alloc_flags = wm_alloc_flags(d->wm_era, order, d->sem.high, d->sem.atomic,
+	d->alloc_flags = wm_alloc_flags_r(&d->wm_rules, order, d->sem.high, d->sem.atomic,
 					d->sem.can_direct_reclaim, d->sem.nomemalloc,
 					d->sem.migratetype);
 	d->highest_zoneidx = class_index(r, d->sem.zone);

@@ -64,6 +64,7 @@ struct dx_result {
 	const struct gfp_era *era;
 	char era_note[160];		/* how the era was chosen */
 	enum wm_era wm_era;
+	struct wm_rules wm_rules;
 	unsigned kv;
 	bool have_mask;
 	uint32_t mask;

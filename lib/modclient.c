@@ -250,6 +250,58 @@ int ftc_parse_result(const char *reply, int index, struct ftc_result *out)
 	return 0;
 }
 
+/* "UM,U,-,..." : letters of the non-empty lists per order, '-' for none; -1 malformed. */
+static int parse_letters(const char *list, char out[FTC_MAX_ORDERS][8])
+{
+	const char *p = list;
+	int o = 0;
+
+	for (; *p && o < FTC_MAX_ORDERS; o++) {
+		size_t len = strcspn(p, ",");
+		bool none = len == 1 && *p == '-';
+
+		if (len >= sizeof(out[o]))
+			return -1;
+		memcpy(out[o], p, none ? 0 : len);
+		out[o][none ? 0 : len] = '\0';
+		p += len + (p[len] == ',');
+	}
+	return o;
+}
+
+/*
+ * What the watermark check reads besides the counts: zidx, free_highatomic
+ * (6.12+ only), cma, lowmem_reserve, lists, and the per-cpu lists rmqueue
+ * takes from first (pcp). Optional: earlier modules did not print them.
+ */
+static void buddy_parse_extra(const char *rec, struct ftc_buddy *b)
+{
+	char list[256], *p, *end;
+	uint64_t v;
+	int o;
+
+	b->zidx = -1;
+	b->free_highatomic = -1;
+	ftc_get_int(rec, "zidx", &b->zidx);
+	if (ftc_get_u64(rec, "free_highatomic", &v))
+		b->free_highatomic = (int64_t)v;
+	ftc_get_u64(rec, "cma", &b->cma);
+	if (ftc_get_str(rec, "lowmem_reserve", list, sizeof(list))) {
+		for (p = list; *p && b->nr_lowmem_reserve < FTC_MAX_ZONES; p = end + (*end == ',')) {
+			b->lowmem_reserve[b->nr_lowmem_reserve] = strtoll(p, &end, 10);
+			if (end == p)
+				break;
+			b->nr_lowmem_reserve++;
+		}
+	}
+	if (ftc_get_str(rec, "pcp", list, sizeof(list)))
+		b->nr_pcp = parse_letters(list, b->pcp);
+	if (!ftc_get_str(rec, "lists", list, sizeof(list)))
+		return;
+	o = parse_letters(list, b->lists);
+	b->have_lists = o == b->nr_orders;
+}
+
 int ftc_parse_buddy(const char *reply, int index, struct ftc_buddy *out, int max)
 {
 	int n = 0;
@@ -275,6 +327,7 @@ int ftc_parse_buddy(const char *reply, int index, struct ftc_buddy *out, int max
 			if (end == p)
 				break;
 		}
+		buddy_parse_extra(rec, b);
 		n++;
 	}
 	return n;

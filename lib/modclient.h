@@ -58,12 +58,23 @@ struct ftc_result {
 /* result and latency records of step index. 0 or -ENOENT. */
 int ftc_parse_result(const char *reply, int index, struct ftc_result *out);
 
+#define FTC_MAX_ZONES	8
+
 struct ftc_buddy {
 	int node;
 	char zone[16];
+	int zidx;			/* zone index (ZONE_DMA = 0 ...); -1: not reported */
 	uint64_t free, min, low, high, boost, managed, highatomic;
+	int64_t free_highatomic;	/* -1: this kernel does not count it (< 6.12) */
+	uint64_t cma;			/* NR_FREE_CMA_PAGES */
+	int nr_lowmem_reserve;		/* 0: not reported */
+	int64_t lowmem_reserve[FTC_MAX_ZONES];
 	int max_free_order, nr_orders;
 	uint64_t nr_free[FTC_MAX_ORDERS];
+	bool have_lists;
+	char lists[FTC_MAX_ORDERS][8];	/* non-empty free lists per order: "UM", "" */
+	int nr_pcp;			/* orders described in pcp[]; 0: not reported */
+	char pcp[FTC_MAX_ORDERS][8];	/* the capturing CPU's non-empty per-cpu lists */
 };
 /* buddy records of step index, up to max; returns how many. */
 int ftc_parse_buddy(const char *reply, int index, struct ftc_buddy *out, int max);

@@ -6,7 +6,9 @@
  */
 #include "watermark.h"
 
+#include <ctype.h>
 #include <limits.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "gfp_layout.h"
@@ -33,9 +35,78 @@ const char *wm_era_name(enum wm_era era)
 	return "?";
 }
 
+void wm_rules_for(unsigned kv, int sublevel, struct wm_rules *out)
+{
+	int sub = sublevel < 0 ? 0 : sublevel;
+
+	out->era = wm_era_for_kv(kv);
+	if (kv == GFP_KV(6, 1) && sub >= 116)
+		out->era = WM_ERA_RESERVES;
+	out->highatomic_fallback = kv >= GFP_KV(6, 10) || (kv == GFP_KV(6, 1) && sub >= 116);
+	out->highatomic_needs_high = kv >= GFP_KV(6, 17) ||
+				     (kv == GFP_KV(6, 12) && sub >= 54) ||
+				     (kv == GFP_KV(6, 1) && sub >= 157);
+}
+
+/* "a.b" or "a.b.c" at s; false when s does not start a version. */
+static bool version_at(const char *s, unsigned *kv, int *sub)
+{
+	unsigned long a, b;
+	char *end;
+
+	if (!isdigit((unsigned char)*s))
+		return false;
+	a = strtoul(s, &end, 10);
+	if (*end != '.' || !isdigit((unsigned char)end[1]) || a < 2 || a > 99)
+		return false;
+	b = strtoul(end + 1, &end, 10);
+	if (b > 999)
+		return false;
+	*sub = -1;
+	if (*end == '.' && isdigit((unsigned char)end[1]))
+		*sub = (int)strtoul(end + 1, &end, 10);
+	*kv = GFP_KV(a, b);
+	return true;
+}
+
+bool wm_rules_for_version(const char *text, struct wm_rules *out)
+{
+	const char *p;
+	unsigned kv, dkv = 0;
+	int sub, dsub = -1;
+
+	/* the last one: /proc/version names the compiler's Debian version first */
+	for (p = text; p && (p = strstr(p, "Debian ")); p += 7)
+		if (version_at(p + 7, &kv, &sub)) {
+			dkv = kv;
+			dsub = sub;
+		}
+	if (dkv) {
+		wm_rules_for(dkv, dsub, out);
+		return true;
+	}
+	for (p = text; p && *p; p++) {
+		if ((p == text || !isalnum((unsigned char)p[-1])) && version_at(p, &kv, &sub)) {
+			wm_rules_for(kv, sub, out);
+			return true;
+		}
+	}
+	return false;
+}
+
 unsigned wm_alloc_flags(enum wm_era era, int order, bool high, bool atomic,
 			bool can_direct_reclaim, bool nomemalloc, int migratetype)
 {
+	struct wm_rules r = { .era = era };
+
+	return wm_alloc_flags_r(&r, order, high, atomic, can_direct_reclaim, nomemalloc,
+				migratetype);
+}
+
+unsigned wm_alloc_flags_r(const struct wm_rules *rules, int order, bool high, bool atomic,
+			  bool can_direct_reclaim, bool nomemalloc, int migratetype)
+{
+	enum wm_era era = rules->era;
 	unsigned f = WMA_CPUSET;
 
 	if (high)
@@ -61,7 +132,7 @@ unsigned wm_alloc_flags(enum wm_era era, int order, bool high, bool atomic,
 		if (!can_direct_reclaim) {
 			if (!nomemalloc) {
 				f |= WMA_NON_BLOCK;
-				if (order > 0)
+				if (order > 0 && (high || !rules->highatomic_needs_high))
 					f |= WMA_HIGHATOMIC;
 			}
 			if (f & WMA_HIGH)
@@ -264,6 +335,39 @@ long wm_max_passing_min(const struct wm_zone *z, const struct wm_request *r)
 		}
 	}
 	return best < 0 ? -1 : best;
+}
+
+bool wm_rmqueue_ok(const struct wm_zone *z, const struct wm_request *r,
+		   const struct wm_rules *rules, int migratetype)
+{
+	int order = r->order < 0 ? 0 : r->order;
+	unsigned t = 1u << WM_MT_UNMOVABLE | 1u << WM_MT_MOVABLE | 1u << WM_MT_RECLAIMABLE;
+	bool harder = r->era == WM_ERA_HARDER && order > 0 && (r->alloc_flags & WMA_HARDER);
+
+	if (!z->types_known || r->era == WM_ERA_LEGACY)
+		return true;
+	if (z->pcp_known && order <= WM_COSTLY_ORDER && migratetype >= 0 && migratetype < 3 &&
+	    (z->pcp_types[order] & (1u << migratetype)))
+		return true;
+	if (r->alloc_flags & WMA_CMA)
+		t |= 1u << WM_MT_CMA;
+	if (harder || (r->alloc_flags & WMA_HIGHATOMIC) ||
+	    (rules->highatomic_fallback && (r->alloc_flags & (WMA_NON_BLOCK | WMA_OOM))))
+		t |= 1u << WM_MT_HIGHATOMIC;
+	for (int o = order; o < z->nr_orders && o < WM_MAX_ORDER; o++)
+		if (z->nr_free[o] > 0 && (z->types[o] & t))
+			return true;
+	return false;
+}
+
+long wm_pass_level(const struct wm_zone *z, const struct wm_request *r)
+{
+	struct wm_result res;
+	long mark = r->mark == WM_MARK_LOW ? z->low : r->mark == WM_MARK_HIGH ? z->high : z->min;
+
+	prepare(z, r, &res);
+	return reduced_min(mark, r) + res.lowmem_reserve + res.headroom + res.highatomic_sub +
+	       res.cma_sub + 1;
 }
 
 char wm_mt_letter(enum wm_mt mt)

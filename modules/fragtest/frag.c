@@ -195,9 +195,40 @@ int ft_frag_check(struct ft_step *s, struct ft_ctx *ctx)
 	return 0;
 }
 
+/* The letters show_migration_types() uses for the free lists. */
+static char ft_mt_letter(int mt)
+{
+	switch (mt) {
+	case MIGRATE_UNMOVABLE:
+		return 'U';
+	case MIGRATE_MOVABLE:
+		return 'M';
+	case MIGRATE_RECLAIMABLE:
+		return 'E';
+	case MIGRATE_HIGHATOMIC:
+		return 'H';
+#ifdef CONFIG_CMA
+	case MIGRATE_CMA:
+		return 'C';
+#endif
+#ifdef CONFIG_MEMORY_ISOLATION
+	case MIGRATE_ISOLATE:
+		return 'I';
+#endif
+	}
+	return '?';
+}
+
+/*
+ * Everything __zone_watermark_ok() reads, read the way it reads it, so that
+ * userspace can redo the check (lib/watermark.c): NR_FREE_PAGES and
+ * NR_FREE_CMA_PAGES as zone_page_state() sees them, the watermarks with
+ * boost, lowmem_reserve[], the highatomic reserve and, on 6.12+, the free
+ * highatomic pages, and which free lists of each order are non-empty.
+ */
 void ft_buddy_capture(struct ft_result *res)
 {
-	int nid, z, o, n = 0;
+	int nid, z, o, mt, n = 0;
 
 	for_each_node_state(nid, N_MEMORY) {
 		for (z = 0; z < MAX_NR_ZONES; z++) {
@@ -212,15 +243,47 @@ void ft_buddy_capture(struct ft_result *res)
 			b->node = nid;
 			b->zone = z;
 			b->free = zone_page_state(zone, NR_FREE_PAGES);
+			b->cma = zone_page_state(zone, NR_FREE_CMA_PAGES);
 			b->min = min_wmark_pages(zone);
 			b->low = low_wmark_pages(zone);
 			b->high = high_wmark_pages(zone);
 			b->boost = zone->watermark_boost;
 			b->managed = zone_managed_pages(zone);
 			b->highatomic = zone->nr_reserved_highatomic;
-			for (o = 0; o < FT_NR_ORDERS; o++)
-				/* a racy read is fine: this is a report, not a decision */
-				b->nr_free[o] = data_race(zone->free_area[o].nr_free);
+			/* counted since 6.12, see Kbuild */
+#ifdef FT_HAVE_NR_FREE_HIGHATOMIC
+			b->free_highatomic = READ_ONCE(zone->nr_free_highatomic);
+#else
+			b->free_highatomic = -1;
+#endif
+			for (o = 0; o < MAX_NR_ZONES; o++)
+				b->lowmem_reserve[o] = zone->lowmem_reserve[o];
+			/*
+			 * This CPU's per-cpu lists of orders 0..3, indexed as
+			 * order_to_pindex() does: a try in the atomic tail runs
+			 * on this CPU and takes from them before the buddy lists.
+			 */
+			for (o = 0; o <= PAGE_ALLOC_COSTLY_ORDER; o++) {
+				struct per_cpu_pages *pcp = raw_cpu_ptr(zone->per_cpu_pageset);
+				struct list_head *lists = &pcp->lists[MIGRATE_PCPTYPES * o];
+
+				b->pcp[o] = 0;
+				for (mt = 0; mt < MIGRATE_PCPTYPES; mt++)
+					/* racy read: see the free lists below */
+					if (!data_race(list_empty(&lists[mt])))
+						b->pcp[o] |= 1 << mt;
+			}
+			for (o = 0; o < FT_NR_ORDERS; o++) {
+				struct free_area *area = &zone->free_area[o];
+
+				/* racy reads, as the allocator's own watermark check does */
+				b->nr_free[o] = data_race(area->nr_free);
+				b->lists[o] = 0;
+				for (mt = 0; mt < MIGRATE_TYPES && mt < 8; mt++)
+					/* racy read: see above */
+					if (!data_race(list_empty(&area->free_list[mt])))
+						b->lists[o] |= 1 << mt;
+			}
 		}
 	}
 	res->nr_buddy = n;
@@ -419,17 +482,41 @@ void ft_frag_report(struct ft_step *s, int idx, struct ft_reply *r)
 	}
 	for (i = 0; i < res->nr_buddy && res->buddy; i++) {
 		struct ft_buddy_zone *b = &res->buddy[i];
-		int top = -1;
+		int top = -1, mt;
 
 		for (o = 0; o < FT_NR_ORDERS; o++)
 			if (b->nr_free[o])
 				top = o;
 		ft_printf(r,
-			  "buddy index=%d node=%d zone=%s free=%lu min=%lu low=%lu high=%lu boost=%lu managed=%lu highatomic=%lu max_free_order=%d nr_free=",
-			  idx, b->node, ft_zone_name(b->zone), b->free, b->min, b->low, b->high,
-			  b->boost, b->managed, b->highatomic, top);
+			  "buddy index=%d node=%d zone=%s zidx=%d free=%lu min=%lu low=%lu high=%lu boost=%lu managed=%lu highatomic=%lu",
+			  idx, b->node, ft_zone_name(b->zone), b->zone, b->free, b->min, b->low,
+			  b->high, b->boost, b->managed, b->highatomic);
+		if (b->free_highatomic >= 0)
+			ft_printf(r, " free_highatomic=%ld", b->free_highatomic);
+		ft_printf(r, " cma=%lu lowmem_reserve=", b->cma);
+		for (o = 0; o < MAX_NR_ZONES; o++)
+			ft_printf(r, "%s%ld", o ? "," : "", b->lowmem_reserve[o]);
+		ft_printf(r, " max_free_order=%d nr_free=", top);
 		for (o = 0; o < FT_NR_ORDERS; o++)
 			ft_printf(r, "%s%lu", o ? "," : "", b->nr_free[o]);
+		ft_printf(r, " lists=");
+		for (o = 0; o < FT_NR_ORDERS; o++) {
+			ft_printf(r, "%s", o ? "," : "");
+			if (!b->lists[o])
+				ft_printf(r, "-");
+			for (mt = 0; mt < 8; mt++)
+				if (b->lists[o] & (1 << mt))
+					ft_printf(r, "%c", ft_mt_letter(mt));
+		}
+		ft_printf(r, " pcp=");
+		for (o = 0; o <= PAGE_ALLOC_COSTLY_ORDER; o++) {
+			ft_printf(r, "%s", o ? "," : "");
+			if (!b->pcp[o])
+				ft_printf(r, "-");
+			for (mt = 0; mt < MIGRATE_PCPTYPES; mt++)
+				if (b->pcp[o] & (1 << mt))
+					ft_printf(r, "%c", ft_mt_letter(mt));
+		}
 		ft_printf(r, "\n");
 	}
 }

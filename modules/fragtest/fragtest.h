@@ -157,7 +157,12 @@ struct ft_attempt {
 struct ft_buddy_zone {
 	int node, zone;
 	unsigned long free, min, low, high, boost, managed, highatomic;
+	long free_highatomic;		/* -1: the kernel does not count it */
+	unsigned long cma;
+	long lowmem_reserve[MAX_NR_ZONES];
 	unsigned long nr_free[FT_NR_ORDERS];
+	u8 lists[FT_NR_ORDERS];		/* bit mt: free_area[o].free_list[mt] not empty */
+	u8 pcp[PAGE_ALLOC_COSTLY_ORDER + 1];	/* bit mt: this CPU's pcp list not empty */
 };
 
 struct ft_pin_zone {
