@@ -93,6 +93,21 @@ int ftr_begin(struct ftr_run *r, const char *test, unsigned int flags)
 	return ret;
 }
 
+int ftr_snapshot_now(struct ftr_run *r, bool after)
+{
+	struct snapshot **slot = after ? &r->after : &r->before;
+	struct snapshot *s;
+
+	if (!r->active || !(r->flags & FTR_SNAPSHOTS))
+		return -EINVAL;
+	s = take_snapshot();
+	if (!s)
+		return -EIO;
+	drop_snapshot(slot);
+	*slot = s;
+	return 0;
+}
+
 void ftr_allow(struct ftr_run *r, const char *substring)
 {
 	if (r->active)
@@ -484,7 +499,7 @@ enum ftr_outcome ftr_end(struct ftr_run *r, enum ftr_outcome outcome, const char
 		return outcome;
 	r->t_end = now_mono();
 	health_check(&r->health);
-	if (r->flags & FTR_SNAPSHOTS)
+	if ((r->flags & FTR_SNAPSHOTS) && !r->after)
 		r->after = take_snapshot();
 	if (r->health.log_len && !rp_parse(r->health.log, r->health.log_len, &reports))
 		have_reports = true;

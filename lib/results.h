@@ -124,6 +124,12 @@ void ftr_latency(struct ftr_run *r, const struct ftr_latency *lat);
  * array is sorted in place); attempts/successes/failures are left alone.
  */
 void ftr_latency_from_samples(struct ftr_latency *lat, uint64_t *ns, size_t n);
+/*
+ * Replace the before (after=false) or after snapshot with one taken now, for
+ * a test whose state of interest is built after ftr_begin() or gone by
+ * ftr_end(). ftr_end() keeps an after snapshot taken this way. 0 or -errno.
+ */
+int ftr_snapshot_now(struct ftr_run *r, bool after);
 /* One timeline sample: free blocks per order per zone (buddyinfo). */
 int ftr_timeline_sample(struct ftr_run *r);
 void ftr_timeline_add(struct ftr_run *r, const struct snapshot *snap);

@@ -24,13 +24,17 @@
 enum scen_counter {
 	SC_COMPACT_STALL, SC_COMPACT_FAIL, SC_COMPACT_SUCCESS, SC_ALLOCSTALL,
 	SC_PGSTEAL_DIRECT, SC_PGSTEAL_KSWAPD, SC_PGMIGRATE_SUCCESS, SC_OOM_KILL,
-	SC_COMPACT_DAEMON_WAKE, SC_NR
+	SC_COMPACT_DAEMON_WAKE,
+	/* counted by compact_zone() in every mode: direct, kcompactd, compact_memory */
+	SC_COMPACT_MIGRATE_SCANNED, SC_COMPACT_FREE_SCANNED, SC_COMPACT_ISOLATED,
+	SC_NR
 };
 
 static const char *const scen_counter_names[SC_NR] = {
 	"compact_stall", "compact_fail", "compact_success", "allocstall",
 	"pgsteal_direct", "pgsteal_kswapd", "pgmigrate_success", "oom_kill",
-	"compact_daemon_wake",
+	"compact_daemon_wake", "compact_migrate_scanned", "compact_free_scanned",
+	"compact_isolated",
 };
 
 struct scen_counters {

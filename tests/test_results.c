@@ -6,6 +6,7 @@
  * would escape the results directory are tamed.
  */
 #include <stdio.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -123,6 +124,43 @@ TEST(result_file_round_trip)
 	jr_free(&v);
 	unlink(path);
 	rmdir(dir);
+}
+
+TEST(snapshot_now_replaces_before_and_keeps_after)
+{
+	char dir[] = "/tmp/fragtest-results-XXXXXX", path[256], err[300];
+	struct ftr_run r;
+	struct jr_value v;
+	double t_begin, t_before, t_after;
+
+	if (access("/proc/buddyinfo", R_OK))
+		SKIP(return, "no /proc/buddyinfo");
+	ASSERT_NE(NULL, mkdtemp(dir));
+	setenv("FRAGTEST_RESULTS", dir, 1);
+	ASSERT_EQ(0, ftr_begin(&r, "unit.snapshot_now", FTR_SNAPSHOTS));
+	ASSERT_NE(NULL, r.before);
+	t_begin = r.before->monotonic;
+	usleep(20000);
+	ASSERT_EQ(0, ftr_snapshot_now(&r, false));
+	t_before = r.before->monotonic;
+	EXPECT_GT(t_before, t_begin);
+	ASSERT_EQ(0, ftr_snapshot_now(&r, true));
+	t_after = r.after->monotonic;
+	usleep(20000);
+	ftr_end(&r, FTR_PASS, NULL);
+	unsetenv("FRAGTEST_RESULTS");
+	/* the file has the two snapshots the test took, not ones of begin/end */
+	snprintf(path, sizeof(path), "%s/unit.snapshot_now.json", dir);
+	ASSERT_EQ(0, jr_parse_file(path, &v, err, sizeof(err))) TH_LOG("%s", err);
+	/* (times are printed with 6 digits: compare the interval, not the stamps) */
+	EXPECT_LT(fabs(jr_num(jr_path(&v, "delta.seconds"), -1) - (t_after - t_before)), 1e-4);
+	jr_free(&v);
+	unlink(path);
+	rmdir(dir);
+	/* without FTR_SNAPSHOTS there is nothing to replace */
+	ASSERT_EQ(0, ftr_begin(&r, "unit.snapshot_none", 0));
+	EXPECT_EQ(-EINVAL, ftr_snapshot_now(&r, false));
+	ftr_end(&r, FTR_SKIP, NULL);
 }
 
 TEST(no_results_dir_writes_nothing)
