@@ -124,6 +124,55 @@ int vl_link_delete(struct vl_sock *nl, const char *name)
 	return vl_transact(nl, nlh, NULL, NULL);
 }
 
+struct queues_ctx {
+	uint32_t txq, rxq;
+	bool have_tx, have_rx;
+};
+
+static int queues_attr_cb(const struct nlattr *attr, void *data)
+{
+	struct queues_ctx *q = data;
+
+	if (mnl_attr_validate(attr, MNL_TYPE_U32) < 0)
+		return MNL_CB_OK;
+	switch (mnl_attr_get_type(attr)) {
+	case IFLA_NUM_TX_QUEUES:
+		q->txq = mnl_attr_get_u32(attr);
+		q->have_tx = true;
+		break;
+	case IFLA_NUM_RX_QUEUES:
+		q->rxq = mnl_attr_get_u32(attr);
+		q->have_rx = true;
+		break;
+	}
+	return MNL_CB_OK;
+}
+
+static int queues_cb(const struct nlmsghdr *nlh, void *data)
+{
+	if (nlh->nlmsg_type == RTM_NEWLINK)
+		mnl_attr_parse(nlh, sizeof(struct ifinfomsg), queues_attr_cb, data);
+	return MNL_CB_OK;
+}
+
+int vl_link_queues(struct vl_sock *nl, const char *name, uint32_t *txq, uint32_t *rxq)
+{
+	char buf[256] = { 0 };
+	struct nlmsghdr *nlh = vl_begin(nl, buf, RTM_GETLINK, NLM_F_ACK);
+	struct queues_ctx q = { 0 };
+	int ret;
+
+	mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
+	ret = vl_transact(nl, nlh, queues_cb, &q);
+	if (ret)
+		return ret;
+	if (!q.have_tx || !q.have_rx)
+		return -ENODATA;
+	*txq = q.txq;
+	*rxq = q.rxq;
+	return 0;
+}
+
 struct dump_ctx {
 	const char *prefix;
 	char (*names)[IFNAMSIZ];

@@ -38,6 +38,12 @@ int vl_veth_create(struct vl_sock *nl, const char *a, const char *b, uint32_t tx
 		   uint32_t rxq);
 /* Deleting either end of a veth removes the pair. 0 or -errno. */
 int vl_link_delete(struct vl_sock *nl, const char *name);
+/*
+ * A link's queue counts as allocated (IFLA_NUM_TX_QUEUES/IFLA_NUM_RX_QUEUES:
+ * the sizes of its queue arrays; /sys/class/net/DEV/queues shows only the
+ * real, active ones). 0 or -errno.
+ */
+int vl_link_queues(struct vl_sock *nl, const char *name, uint32_t *txq, uint32_t *rxq);
 /* How many veths are named prefix*; -errno when the dump fails. */
 long vl_count_prefix(struct vl_sock *nl, const char *prefix);
 /*
