@@ -55,6 +55,7 @@ WL_LIBS_pagecache_fill := -luring -lnuma
 WL_LIBS_anon_file_mix  := -lnuma
 WL_LIBS_veth_churn     := -lmnl
 WL_LIBS_fragment       := -luring -lnuma -lmnl
+SELF_LIBS_veth_queues_fragmented := -lmnl
 
 .PHONY: all userspace module unit run_tests vmtest check clean deps harness
 .DEFAULT_GOAL := all
@@ -101,7 +102,7 @@ $(BUILD)/tests/%: tests/%.c $(LIB_A) $(HARNESS) $(wildcard tests/*.h)
 
 $(BUILD)/selftests/%: selftests/%.c $(LIB_A) $(HARNESS) $(wildcard selftests/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(HARNESS_CFLAGS) -Iselftests -o $@ $< $(LIB_A) $(LDLIBS)
+	$(CC) $(HARNESS_CFLAGS) -Iselftests -o $@ $< $(LIB_A) $(SELF_LIBS_$*) $(LDLIBS)
 
 # Out-of-tree module, built in a copy per kernel release so that several
 # kernels' objects never mix and the source tree stays clean.
