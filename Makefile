@@ -118,10 +118,11 @@ unit: $(LIB_A) $(UNIT_BIN)
 # The suite on the running kernel. Needs root for most tests; a test whose
 # needs are missing SKIPs with the reason. Inside a fragtest VM (FRAGTEST_VM
 # set by scripts/vmtest) nothing is rebuilt: the guest runs exactly what the
-# host built for it, even if the sources change meanwhile.
+# host built for it, even if the sources change meanwhile. RUN_SUITE_ARGS:
+# more scripts/run-suite options (scripts/vmtest-suite's VM profiles use them).
 run_tests: $(if $(FRAGTEST_VM),,all)
 	@FRAGTEST_BUILD=$(abspath $(BUILD)) FRAGTEST_MODULE=$(abspath $(BUILD)/modules/$(shell uname -r)/fragtest.ko) \
-		scripts/run-suite --name selftests $(if $(TESTS),$(addprefix $(BUILD)/selftests/,$(TESTS)),$(SELF_BIN))
+		scripts/run-suite --name selftests $(RUN_SUITE_ARGS) $(if $(TESTS),$(addprefix $(BUILD)/selftests/,$(TESTS)),$(SELF_BIN))
 
 vmtest: userspace
 	@BUILD=$(BUILD) TESTS="$(TESTS)" scripts/vmtest-suite $(KERNEL) $(VMTEST_ARGS)
