@@ -55,6 +55,7 @@ WL_LIBS_pagecache_fill := -luring -lnuma
 WL_LIBS_anon_file_mix  := -lnuma
 WL_LIBS_veth_churn     := -lmnl
 WL_LIBS_fragment       := -luring -lnuma -lmnl
+SELF_LIBS_veth_queues_fragmented := -lmnl
 
 .PHONY: all userspace module unit run_tests vmtest check clean deps harness
 .DEFAULT_GOAL := all
@@ -101,7 +102,7 @@ $(BUILD)/tests/%: tests/%.c $(LIB_A) $(HARNESS) $(wildcard tests/*.h)
 
 $(BUILD)/selftests/%: selftests/%.c $(LIB_A) $(HARNESS) $(wildcard selftests/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(HARNESS_CFLAGS) -Iselftests -o $@ $< $(LIB_A) $(LDLIBS)
+	$(CC) $(HARNESS_CFLAGS) -Iselftests -o $@ $< $(LIB_A) $(SELF_LIBS_$*) $(LDLIBS)
 
 # Out-of-tree module, built in a copy per kernel release so that several
 # kernels' objects never mix and the source tree stays clean.
@@ -117,10 +118,11 @@ unit: $(LIB_A) $(UNIT_BIN)
 # The suite on the running kernel. Needs root for most tests; a test whose
 # needs are missing SKIPs with the reason. Inside a fragtest VM (FRAGTEST_VM
 # set by scripts/vmtest) nothing is rebuilt: the guest runs exactly what the
-# host built for it, even if the sources change meanwhile.
+# host built for it, even if the sources change meanwhile. RUN_SUITE_ARGS:
+# more scripts/run-suite options (scripts/vmtest-suite's VM profiles use them).
 run_tests: $(if $(FRAGTEST_VM),,all)
 	@FRAGTEST_BUILD=$(abspath $(BUILD)) FRAGTEST_MODULE=$(abspath $(BUILD)/modules/$(shell uname -r)/fragtest.ko) \
-		scripts/run-suite --name selftests $(if $(TESTS),$(addprefix $(BUILD)/selftests/,$(TESTS)),$(SELF_BIN))
+		scripts/run-suite --name selftests $(RUN_SUITE_ARGS) $(if $(TESTS),$(addprefix $(BUILD)/selftests/,$(TESTS)),$(SELF_BIN))
 
 vmtest: userspace
 	@BUILD=$(BUILD) TESTS="$(TESTS)" scripts/vmtest-suite $(KERNEL) $(VMTEST_ARGS)

@@ -58,10 +58,24 @@ int ftr_begin(struct ftr_run *r, const char *test, unsigned int flags)
 	const char *dir = getenv("FRAGTEST_RESULTS");
 	int ret = 0;
 
+	const char *profile = getenv("FRAGTEST_PROFILE");
+
 	memset(r, 0, sizeof(*r));
 	r->active = true;
 	r->flags = flags;
-	snprintf(r->test, sizeof(r->test), "%s", test);
+	if (profile && *profile && strcmp(profile, "default")) {
+		/*
+		 * A run in another VM profile (scripts/vmtest-suite) is another
+		 * test: "prog.fixture.case" becomes "prog@profile.fixture.case",
+		 * as scripts/run-suite names the program.
+		 */
+		size_t plen = strcspn(test, ".");
+
+		snprintf(r->test, sizeof(r->test), "%.*s@%s%s", (int)plen, test, profile,
+			 test + plen);
+	} else {
+		snprintf(r->test, sizeof(r->test), "%s", test);
+	}
 	if (dir && *dir) {
 		struct stat st;
 		char name[sizeof(r->test)];

@@ -66,7 +66,7 @@ struct scenario {
 	struct sysctl_saved sysctls;
 	struct trace_instance trace;
 	struct ftr_run res;
-	char name[96];
+	char name[128];
 };
 
 /* One module request and what the kernel did while it ran. */
@@ -135,6 +135,49 @@ static inline void scen_teardown(struct scenario *s)
 	}
 
 /*
+ * Observe whatever the test does between scen_watch_begin() and
+ * scen_watch_end(): counter deltas, the traced attempts (counted for the
+ * gfp_flags given, NULL: all) and the kernel log meanwhile.
+ */
+struct scen_watch {
+	struct scen_counters before;
+	struct health h;
+};
+
+static inline void scen_watch_begin(struct scenario *s, struct scen_watch *w)
+{
+	if (s->trace.created)
+		trace_clear(&s->trace);	/* only what is watched counts */
+	health_mark(&w->h, s->name);
+	scen_counters_read(&w->before);
+}
+
+static inline void scen_watch_end(struct scenario *s, struct scen_watch *w, struct scen_obs *o,
+				  const char *gfp)
+{
+	struct scen_counters after;
+	struct text_buf t;
+	int err = o->err;
+
+	scen_counters_read(&after);
+	memset(o, 0, sizeof(*o));
+	o->err = err;
+	health_allow(&w->h, "page allocation failure");
+	o->health_ok = health_check(&w->h);
+	snprintf(o->health_problem, sizeof(o->health_problem), "%s", w->h.problem);
+	if (w->h.log)
+		rp_parse(w->h.log, w->h.log_len, &o->reports);
+	health_free(&w->h);
+	for (int i = 0; i < SC_NR; i++)
+		o->delta.v[i] = after.v[i] - w->before.v[i];
+	if (s->trace.created && !trace_read(&s->trace, &t)) {
+		page_alloc_count(t.data, t.len, gfp, &o->trace);
+		o->nr_calls = alloc_calls_parse(t.data, t.len, o->calls, 64, NULL);
+		text_free(&t);
+	}
+}
+
+/*
  * Send a request and observe it; traced attempts are counted for the
  * gfp_flags the kernel prints for the call under test (NULL: all).
  */
@@ -143,35 +186,16 @@ static inline int scen_observe(struct scenario *s, struct scen_obs *o, const cha
 static inline int scen_observe(struct scenario *s, struct scen_obs *o, const char *gfp,
 			       const char *fmt, ...)
 {
-	struct scen_counters before, after;
-	struct health h;
-	struct text_buf t;
+	struct scen_watch w;
 	char req[2048];
 	va_list ap;
 
-	memset(o, 0, sizeof(*o));
 	va_start(ap, fmt);
 	vsnprintf(req, sizeof(req), fmt, ap);
 	va_end(ap);
-	if (s->trace.created)
-		trace_clear(&s->trace);	/* only this request's attempts count */
-	health_mark(&h, s->name);
-	scen_counters_read(&before);
+	scen_watch_begin(s, &w);
 	o->err = ftc_request(&s->c, "%s", req);
-	scen_counters_read(&after);
-	health_allow(&h, "page allocation failure");
-	o->health_ok = health_check(&h);
-	snprintf(o->health_problem, sizeof(o->health_problem), "%s", h.problem);
-	if (h.log)
-		rp_parse(h.log, h.log_len, &o->reports);
-	health_free(&h);
-	for (int i = 0; i < SC_NR; i++)
-		o->delta.v[i] = after.v[i] - before.v[i];
-	if (s->trace.created && !trace_read(&s->trace, &t)) {
-		page_alloc_count(t.data, t.len, gfp, &o->trace);
-		o->nr_calls = alloc_calls_parse(t.data, t.len, o->calls, 64, NULL);
-		text_free(&t);
-	}
+	scen_watch_end(s, &w, o, gfp);
 	return o->err;
 }
 

@@ -163,6 +163,27 @@ TEST(snapshot_now_replaces_before_and_keeps_after)
 	ftr_end(&r, FTR_SKIP, NULL);
 }
 
+/* A run in another VM profile names its cases prog@profile.fixture.case. */
+TEST(profile_names_the_test)
+{
+	struct ftr_run r;
+
+	unsetenv("FRAGTEST_RESULTS");
+	setenv("FRAGTEST_PROFILE", "maxcpus255", 1);
+	ASSERT_EQ(0, ftr_begin(&r, "veth_x.veth.queues_256.create", 0));
+	EXPECT_STREQ("veth_x@maxcpus255.veth.queues_256.create", r.test);
+	ftr_end(&r, FTR_SKIP, "name only");
+	ASSERT_EQ(0, ftr_begin(&r, "order3_program_only", 0));
+	EXPECT_STREQ("order3_program_only@maxcpus255", r.test);
+	ftr_end(&r, FTR_SKIP, "name only");
+	/* the default VM's names stay as they are */
+	setenv("FRAGTEST_PROFILE", "default", 1);
+	ASSERT_EQ(0, ftr_begin(&r, "veth_x.veth.queues_256.create", 0));
+	EXPECT_STREQ("veth_x.veth.queues_256.create", r.test);
+	ftr_end(&r, FTR_SKIP, "name only");
+	unsetenv("FRAGTEST_PROFILE");
+}
+
 TEST(no_results_dir_writes_nothing)
 {
 	struct ftr_run r;

@@ -18,7 +18,7 @@ check() { local name=$1; shift; if "$@"; then ok "$name"; else not_ok "$name" "f
 vm() { "$vmtest" --results "$tmp/r$n" "$@" </dev/null 2>"$tmp/err"; }
 
 echo "TAP version 13"
-echo "1..11"
+echo "1..14"
 
 out=$(vm --kernel 6.1 -- uname -r)
 rc=$?
@@ -59,6 +59,29 @@ check "numa_2_gives_two_nodes" test "$out" = 2
 out=$(vm --kernel "$kernel" --scratch 256M -- sh -c 'findmnt -n -o FSTYPE /mnt/scratch; echo x > /mnt/scratch/f && cat /mnt/scratch/f')
 check "scratch_disk_is_writable_ext4" test "$out" = "ext4
 x"
+
+# A memoryless node (CPUs, no memory), and a boot's own files under a tag so
+# that several boots can share a results directory (VM profiles).
+r=$tmp/tagged
+mkdir -p "$r"
+out=$("$vmtest" --kernel "$kernel" --results "$r" --log-tag prof --numa 2 --numa-no-memory 1 -- \
+	cat /sys/devices/system/node/online /sys/devices/system/node/has_memory 2>"$tmp/err" </dev/null)
+check "numa_no_memory_gives_a_memoryless_node" test "$out" = "0-1
+0"
+check "log_tag_names_the_boots_files" test -s "$r/console.prof.log" -a -s "$r/dmesg.prof.log" \
+	-a -s "$r/stdout.prof.log" -a ! -e "$r/console.log" -a ! -e "$r/dmesg.log"
+
+# scripts/run-suite parts of one KTAP document (no VM): numbering, no header,
+# a part line instead of totals, per-program arguments, the profile suffix.
+printf '#!/bin/sh\necho "args:$*"\n' >"$tmp/prog_a"
+chmod +x "$tmp/prog_a"
+out=$(FRAGTEST_PROFILE=p2 "$top/scripts/run-suite" --first 3 --plan none --part \
+	--harness-args prog_a=-V,x "$tmp/prog_a" | sed 's/ # time=.*//')
+check "run_suite_part_of_a_document" test "$out" = "# selftests: fragtest: prog_a@p2
+# arguments: -V x
+# args:-V x
+ok 3 selftests: fragtest: prog_a@p2
+# part fragtest: pass:1 fail:0 skip:0"
 
 r=$tmp/results
 mkdir -p "$r"

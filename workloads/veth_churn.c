@@ -8,20 +8,14 @@
  */
 #include <errno.h>
 #include <getopt.h>
-#include <libmnl/libmnl.h>
-#include <linux/if_link.h>
-#include <linux/rtnetlink.h>
-#include <linux/veth.h>
 #include <net/if.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "json.h"
+#include "vethlink.h"
 #include "workload_util.h"
 
 #define PROG "veth_churn"
@@ -42,15 +36,9 @@ struct lat {
 	double sum, max;
 };
 
-struct nl {
-	struct mnl_socket *sock;
-	unsigned int portid, seq;
-	char buf[65536];	/* whole dump messages; libmnl's size is not constant */
-};
-
 struct churn {
 	const struct opts *o;
-	struct nl nl;
+	struct vl_sock nl;
 	uint64_t modulus;	/* names are prefix + (index % modulus) + a/b */
 	uint64_t *alive;	/* FIFO of live indices, capacity modulus */
 	uint64_t head, nr_alive, max_alive;
@@ -62,8 +50,6 @@ struct churn {
 	char stopped_by[16];
 	bool loaded_module;
 };
-
-extern char **environ;
 
 static void usage(FILE *out)
 {
@@ -200,214 +186,6 @@ static unsigned int digits(uint64_t v)
 	return n;
 }
 
-/* --- rtnetlink ---------------------------------------------------------- */
-
-static int nl_open(struct nl *nl)
-{
-	nl->sock = mnl_socket_open(NETLINK_ROUTE);
-	if (!nl->sock)
-		return -errno;
-	if (mnl_socket_bind(nl->sock, 0, MNL_SOCKET_AUTOPID) < 0) {
-		int err = -errno;
-
-		mnl_socket_close(nl->sock);
-		nl->sock = NULL;
-		return err;
-	}
-	nl->portid = mnl_socket_get_portid(nl->sock);
-	nl->seq = (unsigned int)time(NULL);
-	return 0;
-}
-
-static void nl_close(struct nl *nl)
-{
-	if (nl->sock)
-		mnl_socket_close(nl->sock);
-	nl->sock = NULL;
-}
-
-/*
- * Send a request and wait for its acknowledgement. A stop signal during the
- * wait is ignored here: the reply still has to be read, and the caller
- * checks for the stop afterwards. Returns 0 or -errno from the kernel.
- */
-static int nl_transact(struct nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb, void *data)
-{
-	unsigned int seq = nlh->nlmsg_seq;
-	int ret;
-
-	if (mnl_socket_sendto(nl->sock, nlh, nlh->nlmsg_len) < 0)
-		return -errno;
-	for (;;) {
-		ssize_t n = mnl_socket_recvfrom(nl->sock, nl->buf, sizeof(nl->buf));
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		ret = mnl_cb_run(nl->buf, (size_t)n, seq, nl->portid, cb, data);
-		if (ret == MNL_CB_ERROR)
-			return -errno;
-		if (ret == MNL_CB_STOP)
-			return 0;
-	}
-}
-
-static struct nlmsghdr *nl_begin(struct nl *nl, char *buf, uint16_t type, uint16_t flags)
-{
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
-	struct ifinfomsg *ifm;
-
-	nlh->nlmsg_type = type;
-	nlh->nlmsg_flags = NLM_F_REQUEST | flags;
-	nlh->nlmsg_seq = ++nl->seq;
-	ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
-	ifm->ifi_family = AF_UNSPEC;
-	return nlh;
-}
-
-static int veth_create(struct nl *nl, const char *a, const char *b, uint32_t txq, uint32_t rxq)
-{
-	char buf[1024] = { 0 };	/* attribute padding goes out too */
-	struct nlmsghdr *nlh = nl_begin(nl, buf, RTM_NEWLINK,
-					NLM_F_CREATE | NLM_F_EXCL | NLM_F_ACK);
-	struct nlattr *linkinfo, *data, *peer;
-	struct ifinfomsg *pifm;
-
-	mnl_attr_put_strz(nlh, IFLA_IFNAME, a);
-	mnl_attr_put_u32(nlh, IFLA_NUM_TX_QUEUES, txq);
-	mnl_attr_put_u32(nlh, IFLA_NUM_RX_QUEUES, rxq);
-	linkinfo = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
-	mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "veth");
-	data = mnl_attr_nest_start(nlh, IFLA_INFO_DATA);
-	/* the peer is an ifinfomsg followed by its own link attributes */
-	peer = mnl_attr_nest_start(nlh, VETH_INFO_PEER);
-	pifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*pifm));
-	memset(pifm, 0, sizeof(*pifm));
-	pifm->ifi_family = AF_UNSPEC;
-	mnl_attr_put_strz(nlh, IFLA_IFNAME, b);
-	mnl_attr_put_u32(nlh, IFLA_NUM_TX_QUEUES, txq);
-	mnl_attr_put_u32(nlh, IFLA_NUM_RX_QUEUES, rxq);
-	mnl_attr_nest_end(nlh, peer);
-	mnl_attr_nest_end(nlh, data);
-	mnl_attr_nest_end(nlh, linkinfo);
-	return nl_transact(nl, nlh, NULL, NULL);
-}
-
-/* Deleting either end of a veth removes the pair. */
-static int link_delete(struct nl *nl, const char *name)
-{
-	char buf[256] = { 0 };
-	struct nlmsghdr *nlh = nl_begin(nl, buf, RTM_DELLINK, NLM_F_ACK);
-
-	mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
-	return nl_transact(nl, nlh, NULL, NULL);
-}
-
-struct dump_ctx {
-	const char *prefix;
-	char (*names)[IFNAMSIZ];
-	size_t nr, cap;
-	int err;
-};
-
-static int linkinfo_kind_cb(const struct nlattr *attr, void *data)
-{
-	const char **kind = data;
-
-	if (mnl_attr_get_type(attr) == IFLA_INFO_KIND &&
-	    mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) >= 0)
-		*kind = mnl_attr_get_str(attr);
-	return MNL_CB_OK;
-}
-
-struct link_attrs {
-	const char *name;
-	const char *kind;
-};
-
-static int link_attr_cb(const struct nlattr *attr, void *data)
-{
-	struct link_attrs *la = data;
-
-	switch (mnl_attr_get_type(attr)) {
-	case IFLA_IFNAME:
-		if (mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) >= 0)
-			la->name = mnl_attr_get_str(attr);
-		break;
-	case IFLA_LINKINFO:
-		if (mnl_attr_validate(attr, MNL_TYPE_NESTED) >= 0)
-			mnl_attr_parse_nested(attr, linkinfo_kind_cb, &la->kind);
-		break;
-	}
-	return MNL_CB_OK;
-}
-
-static int dump_cb(const struct nlmsghdr *nlh, void *data)
-{
-	struct dump_ctx *d = data;
-	struct link_attrs la = { 0 };
-
-	mnl_attr_parse(nlh, sizeof(struct ifinfomsg), link_attr_cb, &la);
-	/* only veths: a careless prefix must not take down eth0 */
-	if (!la.name || !la.kind || strcmp(la.kind, "veth") ||
-	    strncmp(la.name, d->prefix, strlen(d->prefix)))
-		return MNL_CB_OK;
-	if (d->nr == d->cap) {
-		size_t ncap = d->cap ? d->cap * 2 : 64;
-		void *nn = realloc(d->names, ncap * sizeof(*d->names));
-
-		if (!nn) {
-			d->err = -ENOMEM;
-			return MNL_CB_ERROR;
-		}
-		d->names = nn;
-		d->cap = ncap;
-	}
-	snprintf(d->names[d->nr++], IFNAMSIZ, "%s", la.name);
-	return MNL_CB_OK;
-}
-
-/* How many veths are named prefix*; -errno when the dump fails. */
-static long count_prefix(struct nl *nl, const char *prefix)
-{
-	char buf[256] = { 0 };
-	struct nlmsghdr *nlh = nl_begin(nl, buf, RTM_GETLINK, NLM_F_DUMP);
-	struct dump_ctx d = { .prefix = prefix };
-	int ret = nl_transact(nl, nlh, dump_cb, &d);
-
-	free(d.names);
-	if (ret || d.err)
-		return ret ? ret : d.err;
-	return (long)d.nr;
-}
-
-/* Delete every veth named prefix*; returns the number deleted or -errno. */
-static long cleanup_prefix(struct nl *nl, const char *prefix, uint64_t *failed)
-{
-	char buf[256] = { 0 };
-	struct nlmsghdr *nlh = nl_begin(nl, buf, RTM_GETLINK, NLM_F_DUMP);
-	struct dump_ctx d = { .prefix = prefix };
-	long deleted = 0;
-	int ret = nl_transact(nl, nlh, dump_cb, &d);
-
-	if (ret || d.err) {
-		free(d.names);
-		return ret ? ret : d.err;
-	}
-	for (size_t i = 0; i < d.nr; i++) {
-		ret = link_delete(nl, d.names[i]);
-		/* ENODEV: its peer was deleted first and took it along */
-		if (!ret)
-			deleted++;
-		else if (ret != -ENODEV)
-			(*failed)++;
-	}
-	free(d.names);
-	return deleted;
-}
-
 /* --- churn -------------------------------------------------------------- */
 
 static void lat_add(struct lat *l, double secs)
@@ -476,7 +254,7 @@ static int delete_oldest(struct churn *c)
 	int ret;
 
 	pair_name(c, index, 'a', a);
-	ret = link_delete(&c->nl, a);
+	ret = vl_link_delete(&c->nl, a);
 	if (ret) {
 		c->delete_failed++;
 		note_error(c, -ret, "delete", a);
@@ -496,25 +274,6 @@ static bool fatal(int err)
 	/* no point in going on: the next request fails the same way */
 	return err == EPERM || err == EACCES || err == EOPNOTSUPP || err == EPROTONOSUPPORT ||
 	       err == EEXIST || err == EINVAL || err == ENAMETOOLONG;
-}
-
-/*
- * The kernel loads veth itself on the first request (request_module), but
- * not where its usermode helper cannot find modprobe, as in a chrooted VM.
- * Then one modprobe, once, rather than failing.
- */
-static bool load_veth_module(void)
-{
-	char *argv[] = { "modprobe", "-q", "veth", NULL };
-	pid_t pid;
-	int st;
-
-	if (posix_spawnp(&pid, "modprobe", NULL, NULL, argv, environ))
-		return false;
-	while (waitpid(pid, &st, 0) < 0)
-		if (errno != EINTR)
-			return false;
-	return WIFEXITED(st) && WEXITSTATUS(st) == 0;
 }
 
 static void churn(struct churn *c, struct wl_progress *progress)
@@ -544,12 +303,12 @@ static void churn(struct churn *c, struct wl_progress *progress)
 		pair_name(c, i, 'a', a);
 		pair_name(c, i, 'b', b);
 		t = wl_now();
-		ret = veth_create(&c->nl, a, b, (uint32_t)o->txq, (uint32_t)o->rxq);
+		ret = vl_veth_create(&c->nl, a, b, (uint32_t)o->txq, (uint32_t)o->rxq);
 		if (ret == -EOPNOTSUPP && !c->loaded_module && !c->created) {
 			c->loaded_module = true;
-			if (load_veth_module()) {
+			if (vl_load_veth_module()) {
 				t = wl_now();
-				ret = veth_create(&c->nl, a, b, (uint32_t)o->txq, (uint32_t)o->rxq);
+				ret = vl_veth_create(&c->nl, a, b, (uint32_t)o->txq, (uint32_t)o->rxq);
 			}
 		}
 		if (ret) {
@@ -584,18 +343,18 @@ static void churn(struct churn *c, struct wl_progress *progress)
 
 static int do_cleanup(const char *prefix)
 {
-	struct nl nl;
+	struct vl_sock nl;
 	struct json_writer w;
 	uint64_t failed = 0;
 	long n;
-	int ret = nl_open(&nl);
+	int ret = vl_open(&nl);
 
 	if (ret) {
 		fprintf(stderr, PROG ": rtnetlink: %s\n", strerror(-ret));
 		return WL_EXIT_FAIL;
 	}
-	n = cleanup_prefix(&nl, prefix, &failed);
-	nl_close(&nl);
+	n = vl_cleanup_prefix(&nl, prefix, &failed);
+	vl_close(&nl);
 	if (n < 0) {
 		fprintf(stderr, PROG ": listing links: %s\n", strerror((int)-n));
 		return WL_EXIT_FAIL;
@@ -655,14 +414,14 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	wl_signals_init();
-	ret = nl_open(&c.nl);
+	ret = vl_open(&c.nl);
 	if (ret) {
 		fprintf(stderr, PROG ": rtnetlink: %s\n", strerror(-ret));
 		ret = WL_EXIT_FAIL;
 		goto out;
 	}
 	/* the exit sweep deletes prefix*: it must find only what this run made */
-	leftover = count_prefix(&c.nl, o.prefix);
+	leftover = vl_count_prefix(&c.nl, o.prefix);
 	if (leftover) {
 		if (leftover < 0)
 			fprintf(stderr, PROG ": listing links: %s\n", strerror((int)-leftover));
@@ -670,7 +429,7 @@ int main(int argc, char **argv)
 			fprintf(stderr, PROG ": %ld veths named %s* exist already: choose another "
 				"--prefix, or remove them with --cleanup %s\n", leftover, o.prefix,
 				o.prefix);
-		nl_close(&c.nl);
+		vl_close(&c.nl);
 		ret = WL_EXIT_FAIL;
 		goto out;
 	}
@@ -682,9 +441,9 @@ int main(int argc, char **argv)
 			if (delete_oldest(&c))
 				break;
 		/* anything the FIFO lost track of (a failed delete) goes by name */
-		leftover = cleanup_prefix(&c.nl, o.prefix, &left_failed);
+		leftover = vl_cleanup_prefix(&c.nl, o.prefix, &left_failed);
 	}
-	nl_close(&c.nl);
+	vl_close(&c.nl);
 
 	json_init(&w, stdout, false);
 	json_object_begin(&w, NULL);
