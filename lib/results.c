@@ -211,6 +211,17 @@ void ftr_latency_from_samples(struct ftr_latency *lat, uint64_t *ns, size_t n)
 	}
 }
 
+void ftr_timeline_buffer(struct ftr_run *r, struct ftr_sample *buf, size_t cap)
+{
+	if (!r->active || r->nr_samples)
+		return;
+	if (!r->samples_fixed)
+		free(r->samples);
+	r->samples = buf;
+	r->cap_samples = cap;
+	r->samples_fixed = true;
+}
+
 void ftr_timeline_add(struct ftr_run *r, const struct snapshot *snap)
 {
 	struct ftr_sample *s;
@@ -229,6 +240,8 @@ void ftr_timeline_add(struct ftr_run *r, const struct snapshot *snap)
 				r->tl_orders = bz->nr_orders;
 		}
 	}
+	if (r->nr_samples == r->cap_samples && r->samples_fixed)
+		return;		/* the caller's buffer is full */
 	if (r->nr_samples == r->cap_samples) {
 		size_t cap = r->cap_samples ? r->cap_samples * 2 : 64;
 		struct ftr_sample *n;
@@ -510,9 +523,11 @@ enum ftr_outcome ftr_end(struct ftr_run *r, enum ftr_outcome outcome, const char
 	health_free(&r->health);
 	drop_snapshot(&r->before);
 	drop_snapshot(&r->after);
-	free(r->samples);
+	if (!r->samples_fixed)
+		free(r->samples);
 	r->samples = NULL;
 	r->nr_samples = r->cap_samples = 0;
+	r->samples_fixed = false;
 	r->active = false;
 	return final;
 }

@@ -40,7 +40,7 @@
 #define FTR_SCHEMA_VERSION 1
 #define FTR_MAX_PARAMS 32
 #define FTR_MAX_METRICS 64
-#define FTR_MAX_LATENCY 16
+#define FTR_MAX_LATENCY 48	/* e.g. 3 page APIs x 11 orders */
 #define FTR_MAX_BUCKETS 48
 #define FTR_MAX_REPORTS 32	/* parsed failure reports kept in the file */
 #define FTR_TIMELINE_ZONES 16
@@ -100,6 +100,7 @@ struct ftr_run {
 	char tl_zone[FTR_TIMELINE_ZONES][32];
 	struct ftr_sample *samples;
 	size_t nr_samples, cap_samples;
+	bool samples_fixed;	/* the caller's buffer: never reallocated or freed */
 	int nr_reports;		/* allocation failure reports seen (after ftr_end) */
 	char verdict[320];	/* after ftr_end: why the outcome is what it is */
 };
@@ -128,6 +129,13 @@ void ftr_latency_from_samples(struct ftr_latency *lat, uint64_t *ns, size_t n);
 int ftr_timeline_sample(struct ftr_run *r);
 void ftr_timeline_add(struct ftr_run *r, const struct snapshot *snap);
 /*
+ * Keep the timeline in the caller's buffer of cap samples (memory shared
+ * with a forked test process, see selftests/case_results.h): it is never
+ * reallocated or freed, and samples beyond cap are dropped. Call after
+ * ftr_begin().
+ */
+void ftr_timeline_buffer(struct ftr_run *r, struct ftr_sample *buf, size_t cap);
+/*
  * Ends the test: after snapshot, health check, failure reports, JSON file.
  * Returns the final outcome: FTR_FAIL when the test failed or the health
  * guard failed it, else the test's own. r->verdict says why.
@@ -135,7 +143,6 @@ void ftr_timeline_add(struct ftr_run *r, const struct snapshot *snap);
 enum ftr_outcome ftr_end(struct ftr_run *r, enum ftr_outcome outcome, const char *reason);
 const char *ftr_outcome_name(enum ftr_outcome o);
 
-#endif
 
 /*
  * Reading a run back (fragtest compare, fragtest report): summary.json, the
@@ -170,3 +177,5 @@ void ftr_free_run(struct ftr_loaded_run *run);
 const struct ftr_test *ftr_find_test(const struct ftr_loaded_run *run, const char *name);
 /* Reads ktap text into tests (appends; used by ftr_load_run). */
 int ftr_parse_ktap(const char *text, size_t len, struct ftr_loaded_run *run);
+
+#endif
