@@ -6,7 +6,9 @@
  * or timed out), a private tracefs instance for kmem:mm_page_alloc, and one
  * module request observed as a whole: vmstat counter deltas, the allocation
  * attempts the tracepoint saw and the warn_alloc reports the kernel logged
- * meanwhile. Results go to $FRAGTEST_RESULTS/<test>.json (lib/results.h).
+ * meanwhile. Results go to the case's result file,
+ * $FRAGTEST_RESULTS/<program>.<fixture>.<case>.json, which case_results.h
+ * writes once the case is over (also after a failed ASSERT).
  */
 #ifndef FRAGTEST_SCENARIO_H
 #define FRAGTEST_SCENARIO_H
@@ -66,7 +68,7 @@ struct scenario {
 	struct ft_client c;
 	struct sysctl_saved sysctls;
 	struct trace_instance trace;
-	struct ftr_run res;
+	struct ftr_run *res;		/* the case's result file: ft_case_run() */
 	char name[96];
 };
 
@@ -80,6 +82,7 @@ struct scen_obs {
 	struct rp_list reports;		/* warn_alloc reports logged meanwhile */
 	bool health_ok;
 	char health_problem[256];
+	int builds;			/* scen_build_and_try(): attempts to reach the state */
 };
 
 static inline void scen_obs_free(struct scen_obs *o)
@@ -98,8 +101,8 @@ static inline void scen_obs_free(struct scen_obs *o)
 	char _swhy[256]; \
 	FT_MODULE_SETUP(s); \
 	snprintf((s)->name, sizeof((s)->name), "%s", test); \
-	ftr_begin(&(s)->res, test, FTR_SNAPSHOTS); \
-	ftr_allow(&(s)->res, "page allocation failure"); \
+	(s)->res = ft_case_run(); \
+	ftr_allow((s)->res, "page allocation failure"); \
 	ASSERT_EQ(0, trace_alloc_start(&(s)->trace, "fragtest-scenario", (int)getpid(), \
 				       (min_order), _swhy, sizeof(_swhy))) TH_LOG("%s", _swhy); \
 	if (!access("/proc/sys/vm/compaction_proactiveness", W_OK)) \
@@ -220,8 +223,10 @@ static inline int scen_build_and_try(struct __test_metadata *_metadata, struct s
 			err = scen_observe(s, o, gfp, "%s", req);
 			if (err)
 				return err;
-			if (reached(s, why, sizeof(why)))
+			if (reached(s, why, sizeof(why))) {
+				o->builds = attempt;
 				return 0;
+			}
 			scen_obs_free(o);
 		}
 		TH_LOG("attempt %d: state not reached: %s; rebuilding", attempt, why);
@@ -323,10 +328,14 @@ static inline void scen_record(struct scenario *s, const char *step, const struc
 
 	for (int i = 0; i < SC_NR; i++) {
 		snprintf(name, sizeof(name), "%s.%s", step, scen_counter_names[i]);
-		ftr_metric(&s->res, name, (double)o->delta.v[i], "", FTR_NEUTRAL);
+		ftr_metric(s->res, name, (double)o->delta.v[i], "", FTR_NEUTRAL);
 	}
 	snprintf(name, sizeof(name), "%s.reports", step);
-	ftr_metric(&s->res, name, (double)o->reports.n, "", FTR_NEUTRAL);
+	ftr_metric(s->res, name, (double)o->reports.n, "", FTR_NEUTRAL);
+	if (o->builds) {
+		snprintf(name, sizeof(name), "%s.state_builds", step);
+		ftr_metric(s->res, name, o->builds, "", FTR_NEUTRAL);
+	}
 }
 
 /* The buddy state the module saw before a try, as KTAP diagnostics. */
@@ -339,19 +348,6 @@ static inline void scen_record(struct scenario *s, const char *step, const struc
 		       (unsigned long long)_b[_i].managed, \
 		       (unsigned long long)(_b[_i].managed ? _b[_i].free * 100 / _b[_i].managed : 0), \
 		       (unsigned long long)_b[_i].min, _b[_i].max_free_order); \
-} while (0)
-
-/*
- * End of a test body: write the result file; the per-test health guard
- * fails a test that passed but left a kernel warning or taint behind.
- */
-#define SCENARIO_FINISH(s) do { \
-	enum ftr_outcome _o = _metadata->exit_code == KSFT_SKIP ? FTR_SKIP : \
-			      _metadata->exit_code ? FTR_FAIL : FTR_PASS; \
-	if (ftr_end(&(s)->res, _o, NULL) == FTR_FAIL && _o != FTR_FAIL) { \
-		TH_LOG("%s", (s)->res.verdict); \
-		_metadata->exit_code = KSFT_FAIL; \
-	} \
 } while (0)
 
 #endif
