@@ -2,13 +2,14 @@
 /*
  * Shared by the scenario tests (selftests/<scenario>.c): the helper module
  * loaded, sysctls changed only through a record the supervising parent
- * restores (FIXTURE_TEARDOWN_PARENT runs even when the test child was killed
- * or timed out), a private tracefs instance for kmem:mm_page_alloc, and one
- * module request observed as a whole: vmstat counter deltas, the allocation
- * attempts the tracepoint saw and the warn_alloc reports the kernel logged
- * meanwhile. Results go to the case's result file,
- * $FRAGTEST_RESULTS/<program>.<fixture>.<case>.json, which case_results.h
- * writes once the case is over (also after a failed ASSERT).
+ * restores (FIXTURE_TEARDOWN_PARENT runs even when the test child was
+ * killed; a harness timeout kills the whole case, and then the runner puts
+ * the vm sysctls back, scripts/lab-safety.sh), a private tracefs instance
+ * for kmem:mm_page_alloc, and one module request observed as a whole: vmstat
+ * counter deltas, the allocation attempts the tracepoint saw and the
+ * warn_alloc reports the kernel logged meanwhile. Results go to the case's
+ * result file, $FRAGTEST_RESULTS/<program>.<fixture>.<case>.json, which
+ * case_results.h writes once the case is over (also after a failed ASSERT).
  */
 #ifndef FRAGTEST_SCENARIO_H
 #define FRAGTEST_SCENARIO_H
