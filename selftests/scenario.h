@@ -36,6 +36,19 @@ static const char *const scen_counter_names[SC_NR] = {
 	"compact_daemon_wake",
 };
 
+/*
+ * Which way is better when `fragtest compare` sets two runs side by side:
+ * what the allocating task paid itself (direct reclaim and compaction
+ * stalls, failed compactions, pages it reclaimed) and OOM kills are costs,
+ * lower is better for the same outcome. What kswapd and kcompactd did in
+ * the background, successful compactions and migrated pages describe the
+ * path and are shown, not judged.
+ */
+static const enum ftr_better scen_counter_better[SC_NR] = {
+	[SC_COMPACT_STALL] = FTR_LOWER, [SC_COMPACT_FAIL] = FTR_LOWER,
+	[SC_ALLOCSTALL] = FTR_LOWER, [SC_PGSTEAL_DIRECT] = FTR_LOWER, [SC_OOM_KILL] = FTR_LOWER,
+};
+
 struct scen_counters {
 	int64_t v[SC_NR];
 };
@@ -322,14 +335,18 @@ static inline void scen_format_delta(const struct scen_obs *o, char *buf, size_t
 					 scen_counter_names[i], (long long)o->delta.v[i]);
 }
 
-/* Record a step's counter deltas as metrics of the result file. */
+/*
+ * Record a step's counter deltas as metrics of the result file (directions:
+ * scen_counter_better) and its warn_alloc reports, which are shown, not
+ * judged: a report is the expected output of a step that provokes one.
+ */
 static inline void scen_record(struct scenario *s, const char *step, const struct scen_obs *o)
 {
 	char name[64];
 
 	for (int i = 0; i < SC_NR; i++) {
 		snprintf(name, sizeof(name), "%s.%s", step, scen_counter_names[i]);
-		ftr_metric(s->res, name, (double)o->delta.v[i], "", FTR_NEUTRAL);
+		ftr_metric(s->res, name, (double)o->delta.v[i], "", scen_counter_better[i]);
 	}
 	snprintf(name, sizeof(name), "%s.reports", step);
 	ftr_metric(s->res, name, (double)o->reports.n, "", FTR_NEUTRAL);
