@@ -12,8 +12,10 @@
  * from the child's exit status once setup, body and teardown (also
  * FIXTURE_TEARDOWN_PARENT) are over, so an ASSERT that aborts the case, a
  * crash or an early exit still leaves a file: outcome, reason, duration and
- * what the case recorded until then. Only the harness timeout, which kills
- * the whole process group, leaves none (ktap.log has the outcome then).
+ * what the case recorded until then; the reason of a failed case is the
+ * first failed expectation the harness printed. Only the harness timeout,
+ * which kills the whole process group, leaves none (ktap.log has the
+ * outcome then).
  *
  * The case records into ft_case_run(), which lives in memory shared with
  * the child: ftr_param_*(), ftr_metric(), ftr_latency(), ftr_timeline_*()
@@ -27,6 +29,8 @@
 #define FRAGTEST_CASE_RESULTS_H
 
 #include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -80,6 +84,68 @@ static inline enum ftr_outcome ft_case_outcome(const struct __test_metadata *t, 
 	return WEXITSTATUS(status) == KSFT_PASS ? FTR_PASS : FTR_FAIL;
 }
 
+/*
+ * Copy the case's stderr through to ours until the case child has exited,
+ * keeping the first failed expectation the harness printed
+ * ("file:line:case:Expected ...") as the reason of a failed case. Reads
+ * stop when the child is gone even if a process it leaked keeps the pipe
+ * open.
+ */
+static inline int ft_case_relay(int fd, pid_t pid, char *first_failure, size_t len)
+{
+	char buf[4096], line[512];
+	size_t used = 0;
+	int status = 0, after = 0;
+	bool done = false;
+
+	fcntl(fd, F_SETFL, O_NONBLOCK);
+	/* after the child is gone, a bounded drain: a leaked writer cannot hold us */
+	while (after < 64) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		ssize_t n;
+
+		if (!done) {
+			pid_t w = waitpid(pid, &status, WNOHANG);
+
+			if (w == pid || (w < 0 && errno != EINTR))
+				done = true;	/* drain what is left, then stop */
+		}
+		after += done;
+		if (poll(&p, 1, done ? 0 : 100) <= 0) {
+			if (done)
+				break;
+			continue;
+		}
+		n = read(fd, buf, sizeof(buf));
+		if (n <= 0) {
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n == 0 || done)
+				break;
+			continue;
+		}
+		if (write(2, buf, (size_t)n) < 0) {
+			/* nowhere to copy to: still look for the reason */
+		}
+		for (ssize_t i = 0; i < n; i++) {
+			if (buf[i] != '\n') {
+				if (used < sizeof(line) - 1)
+					line[used++] = buf[i];
+				continue;
+			}
+			line[used] = '\0';
+			if (!first_failure[0] && strstr(line, ":Expected "))
+				snprintf(first_failure, len, "%s",
+					 line + (strncmp(line, "# ", 2) ? 0 : 2));
+			used = 0;
+		}
+	}
+	if (!done)
+		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+			;
+	return status;
+}
+
 static void ft_case_wrapper(struct __test_metadata *t, struct __fixture_variant_metadata *v)
 {
 	ft_case_fn fn = NULL;
@@ -87,7 +153,8 @@ static void ft_case_wrapper(struct __test_metadata *t, struct __fixture_variant_
 	struct ftr_sample *samples;
 	char id[sizeof(r->test)], reason[sizeof(t->results->reason)] = "";
 	enum ftr_outcome outcome, final;
-	int status = 0;
+	char failure[sizeof(t->results->reason)] = "";
+	int status = 0, err[2] = { -1, -1 };
 	pid_t pid;
 
 	for (int i = 0; i < ft_case_nr_wraps; i++)
@@ -113,18 +180,35 @@ static void ft_case_wrapper(struct __test_metadata *t, struct __fixture_variant_
 	ft_case_shared = r;
 	fflush(stdout);
 	fflush(stderr);
+	if (pipe(err))
+		err[0] = err[1] = -1;
 	pid = fork();
 	if (pid == 0) {
+		if (err[1] >= 0) {
+			dup2(err[1], 2);
+			close(err[0]);
+			close(err[1]);
+		}
 		fn(t, v);
 		_exit(t->exit_code);
 	}
-	while (pid > 0 && waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
+	if (err[1] >= 0)
+		close(err[1]);
+	if (pid > 0 && err[0] >= 0)
+		status = ft_case_relay(err[0], pid, failure, sizeof(failure));
+	else
+		while (pid > 0 && waitpid(pid, &status, 0) < 0 && errno == EINTR)
+			;
+	if (err[0] >= 0)
+		close(err[0]);
 	if (pid < 0) {
 		snprintf(reason, sizeof(reason), "cannot fork the case: %s", strerror(errno));
 		status = KSFT_FAIL << 8;
 	}
 	outcome = ft_case_outcome(t, status, reason, sizeof(reason));
+	/* the failed expectation says more than "terminated by assertion" */
+	if (outcome == FTR_FAIL && failure[0])
+		snprintf(reason, sizeof(reason), "%s", failure);
 	if (!reason[0])
 		snprintf(reason, sizeof(reason), "%s", t->results->reason);
 	final = ftr_end(r, outcome, reason[0] ? reason : NULL);
