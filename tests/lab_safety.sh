@@ -49,7 +49,9 @@ wait_for() {	# wait_for SECS CMD...: until CMD succeeds
 		sleep 0.2
 	done
 }
-free_pages() { sed -n 's/^nr_free_pages \([0-9]*\)$/\1/p' /proc/vmstat; }
+# free pages including the per-cpu lists, which keep freed order-9 pages
+# too (6.1): "pages free" and every pageset's "count:" in /proc/zoneinfo
+free_pages() { awk '$1 == "pages" && $2 == "free" { n += $3 } $1 == "count:" { n += $2 } END { print n }' /proc/zoneinfo; }
 
 # the stand-in test: module loaded, 32 x order 9 held, ctl kept open, a
 # sysctl changed, then it waits to be killed
@@ -106,6 +108,7 @@ for runner in run-suite run_kselftest; do
 	check "${runner}_memory_back" test $(($(free_pages) - held)) -ge $((32 * 512 * 3 / 4))
 	check "${runner}_kernel_log_says_so" wait_for 5 sh -c \
 		"dmesg | grep -q 'fragtest-watchdog: runner $rpid died; test processes killed, module pools freed and module unloaded; restored: vm.watermark_boost_factor=$boost'"
+	echo "# $runner: free+pcp pages $base before, $held held, $(free_pages) after"
 	[[ $fail -eq 0 ]] || { echo "$runner output:"; cat "$work/$runner.out"; dmesg | grep fragtest-watchdog; }
 done
 echo "# guest totals: pass:$pass fail:$fail"
@@ -119,7 +122,7 @@ rc=$?
 echo "TAP version 13"
 echo "$out" | grep -E '^(not )?ok ' | sed -E 's/^(not )?ok [0-9]+ //' >"$work/names"
 echo "1..$(wc -l <"$work/names")"
-echo "$out" | grep -E '^(not )?ok '
+echo "$out" | grep -E '^(not )?ok |^# (run-suite|run_kselftest):'
 pass=$(echo "$out" | grep -cE '^ok ')
 fail=$(echo "$out" | grep -cE '^not ok ')
 if [[ $fail -ne 0 ]]; then
