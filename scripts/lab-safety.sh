@@ -17,15 +17,20 @@
 #                           module's pools, put back any saved sysctl the test
 #                           left changed (a harness timeout kills a test
 #                           before its FIXTURE_TEARDOWN_PARENT restores them)
-#   lab_safety_stop         at the runner's normal end: stop the watchdog,
-#                           remove the cgroup
+#   lab_safety_stop         at the runner's exit (an EXIT trap): stop the
+#                           watchdog, kill what is left in the cgroup, free
+#                           the pools, restore the sysctls, remove the cgroup
 #
-# The watchdog polls the runner once a second. When the runner is gone
-# without lab_safety_stop (kill -9, a lab's job timeout), it kills what is
-# left in the test cgroup, frees the module's pools and unloads the module,
-# restores the saved sysctls, removes the cgroup and says so in the kernel
-# log ("fragtest-watchdog: ..."). Everything here is best effort: without
-# root or cgroup v2 the tests run as before, unprotected.
+# The runners trap EXIT only: a trapped SIGINT or SIGTERM would wait until
+# the running test ends (a shell runs traps after its foreground command),
+# so a lab's stop request would hang. The watchdog polls the runner once a
+# second. When the runner is gone without lab_safety_stop (SIGKILL, or a
+# signal that ended the shell without its EXIT trap, as dash does), it
+# kills what is left in the test cgroup, frees the module's pools and
+# unloads the module, restores the saved sysctls, removes the cgroup and
+# says so in the kernel log ("fragtest-watchdog: ..."). Everything here is
+# best effort: without root or cgroup v2 the tests run as before,
+# unprotected.
 
 LAB_CTL=/sys/kernel/debug/fragtest/ctl
 # sysctls a test may change (lib/sysctl in the scenarios, knobs in the module tests)
@@ -142,6 +147,8 @@ lab_safety_after_test() {
 lab_safety_stop() {
 	[ -n "$lab_wd" ] && kill "$lab_wd" 2>/dev/null
 	lab_cg_empty
+	lab_free_pools
+	lab_sysctls_restore >/dev/null
 	[ -n "$lab_cg" ] && rmdir "$lab_cg" 2>/dev/null
 	[ -n "$lab_saved" ] && rm -f "$lab_saved"
 	lab_wd="" lab_cg="" lab_saved=""

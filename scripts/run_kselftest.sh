@@ -138,7 +138,6 @@ n=0 rc_all=0
 tmp=$(mktemp "${TMPDIR:-/tmp}/fragtest-run.XXXXXX") || exit 1
 [ $dry = 1 ] || lab_safety_start
 trap 'rm -f "$tmp"; lab_safety_stop' EXIT
-trap 'exit 1' INT TERM
 for e in $tests; do
 	n=$((n + 1))
 	coll=${e%%:*} test=${e#*:}

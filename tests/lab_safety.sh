@@ -5,8 +5,9 @@
 # holds 64 MiB in a pool with its ctl file open and changes a vm sysctl.
 # While it runs: the runner is at oom_score_adj -1000, the test at 0 in the
 # runner's cgroup with memory.max and memory.oom.group set. Then the runner
-# is killed with SIGKILL; the watchdog must kill the test, free the pools,
-# unload the module, restore the sysctl and remove the cgroup.
+# is killed (run-suite with SIGKILL, run_kselftest.sh with SIGTERM); the
+# watchdog must kill the test, free the pools, unload the module, restore
+# the sysctl and remove the cgroup.
 #
 # usage: tests/lab_safety.sh [KERNEL]   (default 6.12; TAP on stdout)
 set -uo pipefail
@@ -99,7 +100,8 @@ for runner in run-suite run_kselftest; do
 	held=$(free_pages)
 	check "${runner}_pool_held" test $((base - held)) -ge $((32 * 512 * 3 / 4))
 
-	kill -9 "$rpid"
+	# SIGKILL for one runner, SIGTERM (a lab's stop request) for the other
+	if [[ $runner == run-suite ]]; then kill -KILL "$rpid"; else kill -TERM "$rpid"; fi
 	check "${runner}_watchdog_unloads_module" wait_for 20 test ! -d /sys/module/fragtest
 	check "${runner}_test_killed" test ! -d "/proc/$hpid"
 	check "${runner}_cgroup_removed" wait_for 5 test ! -d "$cg"
