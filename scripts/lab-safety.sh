@@ -23,8 +23,9 @@
 #
 # The runners trap EXIT only: a trapped SIGINT or SIGTERM would wait until
 # the running test ends (a shell runs traps after its foreground command),
-# so a lab's stop request would hang. The watchdog polls the runner once a
-# second. When the runner is gone without lab_safety_stop (SIGKILL, or a
+# so a lab's stop request would hang. The watchdog blocks on a FIFO only
+# the runner holds open (fd 9; polls every 5 s where no FIFO can be made).
+# When the runner is gone without lab_safety_stop (SIGKILL, or a
 # signal that ended the shell without its EXIT trap, as dash does), it
 # kills what is left in the test cgroup, frees the module's pools and
 # unloads the module, restores the saved sysctls, removes the cgroup and
@@ -37,7 +38,7 @@ LAB_CTL=/sys/kernel/debug/fragtest/ctl
 LAB_SYSCTLS="min_free_kbytes watermark_boost_factor watermark_scale_factor \
 compaction_proactiveness extfrag_threshold compact_unevictable_allowed \
 percpu_pagelist_high_fraction lowmem_reserve_ratio"
-lab_cg="" lab_saved="" lab_wd=""
+lab_cg="" lab_saved="" lab_wd="" lab_fifo=""
 
 lab_log() {	# to the kernel log, where a lab's console capture sees it
 	[ -w /dev/kmsg ] && echo "fragtest-watchdog: $*" >/dev/kmsg 2>/dev/null
@@ -121,17 +122,33 @@ lab_safety_start() {
 	runner=$$
 	# own session: a signal to the runner's process group does not reach it
 	if command -v setsid >/dev/null 2>&1; then lab_detach=setsid; else lab_detach=""; fi
+	# The watchdog waits without doing anything: it reads a FIFO whose only
+	# writer is the runner's fd 9, and EOF comes when the runner is gone.
+	# Polling (a `sleep 1` a second) forked and exited a process every
+	# second in the middle of the tests' fragmented states, freeing pages
+	# between a drain and the try that depends on it.
+	lab_fifo=$(mktemp -u "${TMPDIR:-/tmp}/fragtest-watchdog.XXXXXX")
+	if mkfifo -m 600 "$lab_fifo" 2>/dev/null; then
+		exec 9<>"$lab_fifo"	# read-write: opening does not wait for a reader
+		wait_runner='exec 9>&- 3<"$5"; rm -f "$5"; read -r _ <&3'
+	else
+		lab_fifo=""
+		wait_runner='while kill -0 "$1" 2>/dev/null; do sleep 5; done'
+	fi
 	$lab_detach sh -c '
 		trap "" INT HUP
-		while kill -0 "$1" 2>/dev/null; do sleep 1; done
+		'"$wait_runner"'
 		. "$2"
 		lab_cg=$3 lab_saved=$4
 		lab_rescue "$1"' lab-watchdog "$runner" "$LAB_SAFETY_SH" "$lab_cg" "$lab_saved" \
-		</dev/null >/dev/null 2>&1 &
+		"$lab_fifo" </dev/null >/dev/null 2>&1 &
 	lab_wd=$!
 }
 
+# The runner's own commands that outlive a moment (the pipeline that
+# carries a test's output) close fd 9 too: `cmd 9>&-`.
 lab_safety_enter() {
+	exec 9>&-	# the watchdog's FIFO: only the runner may hold it
 	[ -n "$lab_cg" ] && echo 0 >"$lab_cg/cgroup.procs" 2>/dev/null
 	echo 0 >/proc/self/oom_score_adj 2>/dev/null
 	return 0
@@ -146,11 +163,13 @@ lab_safety_after_test() {
 
 lab_safety_stop() {
 	[ -n "$lab_wd" ] && kill "$lab_wd" 2>/dev/null
+	exec 9>&-
 	lab_cg_empty
 	lab_free_pools
 	lab_sysctls_restore >/dev/null
 	[ -n "$lab_cg" ] && rmdir "$lab_cg" 2>/dev/null
 	[ -n "$lab_saved" ] && rm -f "$lab_saved"
-	lab_wd="" lab_cg="" lab_saved=""
+	[ -n "$lab_fifo" ] && rm -f "$lab_fifo"	# if the watchdog had not opened it yet
+	lab_wd="" lab_cg="" lab_saved="" lab_fifo=""
 	return 0
 }

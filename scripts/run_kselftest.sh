@@ -163,12 +163,12 @@ for e in $tests; do
 		  echo $? >"$tmp" ) 2>&1 |
 		if [ $summary = 1 ] || [ $per_test_log = 1 ]; then
 			if [ $per_test_log = 1 ]; then
-				tee "$log_dir/$coll:$test.log" | sed 's/^/# /'
+				tee "$log_dir/$coll:$test.log" 9>&- | sed 's/^/# /' 9>&-
 			else
-				cat >"$log_dir/$coll:$test.log"
+				cat >"$log_dir/$coll:$test.log" 9>&-
 			fi
 		else
-			sed 's/^/# /'
+			sed 's/^/# /' 9>&-
 		fi
 		rc=$(cat "$tmp" 2>/dev/null)
 		rc=${rc:-1}
