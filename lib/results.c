@@ -295,6 +295,8 @@ static void write_latency(struct json_writer *w, const struct ftr_latency *l)
 	json_uint(w, "failures", l->failures);
 	if (l->attempts)
 		json_double(w, "success_rate", 100.0 * (double)l->successes / (double)l->attempts);
+	if (l->failure_expected)
+		json_bool(w, "failure_expected", true);
 	if (l->have_ns) {
 		json_uint(w, "min_ns", l->min_ns);
 		json_uint(w, "p50_ns", l->p50_ns);

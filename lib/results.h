@@ -69,6 +69,7 @@ struct ftr_latency {
 	char name[64];
 	uint64_t attempts, successes, failures;
 	bool have_ns;		/* min/p50/p99/max/mean are set */
+	bool failure_expected;	/* a probe meant to fail: its success rate is not judged */
 	uint64_t min_ns, p50_ns, p90_ns, p99_ns, max_ns, mean_ns;	/* p90 0: unknown */
 	int nr_buckets;		/* histogram: count[i] samples <= le_ns[i] (and > le_ns[i-1]) */
 	uint64_t le_ns[FTR_MAX_BUCKETS];

@@ -85,7 +85,7 @@ TEST_F_TIMEOUT(contract, page_apis_every_order, 600)
 			ALLOC_OK(self, r, "alloc api=%s gfp=GFP_KERNEL order=%d count=2%s", apis[a], o,
 				 a == 1 ? " node=0" : "");
 			snprintf(name, sizeof(name), "%s GFP_KERNEL order %d", apis[a], o);
-			ft_record_latency(name, self->c.reply, 0);
+			ft_record_latency(name, self->c.reply, 0, false);
 			EXPECT_EQ(2, r.attempts);
 			EXPECT_EQ(2, r.successes) TH_LOG("%s order %d", apis[a], o);
 			EXPECT_EQ(0, r.failures);
@@ -119,16 +119,16 @@ TEST_F_TIMEOUT(contract, slab_and_vmalloc_apis, 300)
 		EXPECT_EQ(3, r.successes) TH_LOG("kmalloc %llu", (unsigned long long)sizes[i]);
 		EXPECT_EQ(0, r.vmalloc);
 		snprintf(name, sizeof(name), "kmalloc %llu B", (unsigned long long)sizes[i]);
-		ft_record_latency(name, self->c.reply, 0);
+		ft_record_latency(name, self->c.reply, 0, false);
 		ALLOC_OK(self, r, "alloc api=kvmalloc size=%llu count=3", (unsigned long long)sizes[i]);
 		EXPECT_EQ(3, r.successes);
 		snprintf(name, sizeof(name), "kvmalloc %llu B", (unsigned long long)sizes[i]);
-		ft_record_latency(name, self->c.reply, 0);
+		ft_record_latency(name, self->c.reply, 0, false);
 		ALLOC_OK(self, r, "alloc api=vmalloc size=%llu count=3", (unsigned long long)sizes[i]);
 		EXPECT_EQ(3, r.successes);
 		EXPECT_EQ(3, r.vmalloc);
 		snprintf(name, sizeof(name), "vmalloc %llu B", (unsigned long long)sizes[i]);
-		ft_record_latency(name, self->c.reply, 0);
+		ft_record_latency(name, self->c.reply, 0, false);
 	}
 	/* above what kmalloc can ever give: kvmalloc is vmalloc memory */
 	ALLOC_OK(self, r, "alloc api=kvmalloc size=%llu count=2", (unsigned long long)kmax * 2);
@@ -168,7 +168,7 @@ TEST_F_TIMEOUT(contract, kvmalloc_falls_back_when_fragmented, 600)
 	}
 	EXPECT_EQ(1, r.successes);
 	EXPECT_EQ(1, r.vmalloc) TH_LOG("%s", self->c.reply);
-	ft_record_latency("kvmalloc 64K fragmented", self->c.reply, 2);
+	ft_record_latency("kvmalloc 64K fragmented", self->c.reply, 2, false);
 	ASSERT_EQ(0, ftc_request(&self->c, "free all; pools"));
 	EXPECT_NE(NULL, strstr(self->c.reply, "pools count=0 "));
 }

@@ -242,9 +242,12 @@ static inline int ft_write_knob(const char *path, const char *value, char *old, 
  * Record step index of the module's last reply as the latency entry name of
  * the case's result file (case_results.h): attempts, successes, failures and
  * the module's own timing of each attempt (min, median, p99, max, mean and
- * its log2 histogram). False when the reply has no result for that step.
+ * its log2 histogram). failure_expected marks a probe meant to fail, whose
+ * success rate compare shows but does not judge. False when the reply has
+ * no result for that step.
  */
-static inline bool ft_record_latency(const char *name, const char *reply, int index)
+static inline bool ft_record_latency(const char *name, const char *reply, int index,
+				     bool failure_expected)
 {
 	struct ftr_latency lat = { 0 };
 	struct ftc_result res;
@@ -254,6 +257,7 @@ static inline bool ft_record_latency(const char *name, const char *reply, int in
 	if (ftc_parse_result(reply, index, &res))
 		return false;
 	snprintf(lat.name, sizeof(lat.name), "%s", name);
+	lat.failure_expected = failure_expected;
 	lat.attempts = res.attempts;
 	lat.successes = res.successes;
 	lat.failures = res.failures;

@@ -82,7 +82,7 @@ static int build_and_try(struct __test_metadata *_metadata, struct scenario *s,
 	ftr_metric(s->res, name, managed ? 100.0 * (double)free / (double)managed : 0, "%",
 		   FTR_NEUTRAL);
 	snprintf(name, sizeof(name), "%s %s order 3", step, gfp);
-	ft_record_latency(name, s->c.reply, TRY_STEP);
+	ft_record_latency(name, s->c.reply, TRY_STEP, true);
 	return 0;
 }
 

@@ -288,6 +288,13 @@ static const struct jr_value *find_latency(const struct jr_value *doc, const cha
 	return NULL;
 }
 
+static bool failure_expected(const struct jr_value *lat)
+{
+	const struct jr_value *v = jr_get(lat, "failure_expected");
+
+	return jr_is(v, JR_BOOL) && v->boolean;
+}
+
 static void do_latency(struct ctx *c, const char **names, size_t n)
 {
 	static const char *const fields[] = { "p50_ns", "p90_ns", "p99_ns" };
@@ -319,6 +326,10 @@ static void do_latency(struct ctx *c, const char **names, size_t n)
 			if (!isnan(va) && !isnan(vb)) {
 				enum change ch = va - vb > c->th.success_points ? REGRESSED :
 						 vb - va > c->th.success_points ? IMPROVED : SAME;
+
+				/* a probe meant to fail: more successes is not better */
+				if (ch != SAME && (failure_expected(la) || failure_expected(lb)))
+					ch = CHANGED;
 
 				snprintf(what, sizeof(what), "%s success", lname);
 				row(c, names[i], what, "%", va, vb, ch, true);
