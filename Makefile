@@ -45,6 +45,8 @@ WL_SRC    := $(wildcard workloads/*.c)
 WL_BIN    := $(WL_SRC:workloads/%.c=$(BUILD)/bin/%)
 UNIT_SRC  := $(wildcard tests/test_*.c)
 UNIT_BIN  := $(UNIT_SRC:tests/%.c=$(BUILD)/tests/%)
+# programs the unit tests run (not tests themselves)
+UNIT_AUX  := $(BUILD)/tests/case_results_demo
 SELF_SRC  := $(wildcard selftests/*.c)
 SELF_BIN  := $(SELF_SRC:selftests/%.c=$(BUILD)/selftests/%)
 MOD_SRC   := $(wildcard modules/fragtest/*.c modules/fragtest/*.h modules/fragtest/Kbuild)
@@ -62,7 +64,7 @@ SELF_LIBS_veth_queues_fragmented := -lmnl
 
 all: userspace module
 
-userspace: $(CLI) $(WL_BIN) $(UNIT_BIN) $(SELF_BIN)
+userspace: $(CLI) $(WL_BIN) $(UNIT_BIN) $(UNIT_AUX) $(SELF_BIN)
 
 module: $(MOD_KO)
 
@@ -96,7 +98,7 @@ $(BUILD)/ksrc/tools/testing/selftests/kselftest_harness.h:
 HARNESS_CFLAGS = $(subst -std=c11,-std=gnu11,$(FT_CFLAGS)) -I$(HARNESS_DIR) -Itests \
 	-Wno-unused-parameter -Wno-sign-compare -Wno-clobbered
 
-$(BUILD)/tests/%: tests/%.c $(LIB_A) $(HARNESS) $(wildcard tests/*.h)
+$(BUILD)/tests/%: tests/%.c $(LIB_A) $(HARNESS) $(wildcard tests/*.h selftests/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(HARNESS_CFLAGS) -DFRAGTEST_SRCDIR='"$(CURDIR)"' -o $@ $< $(LIB_A) $(LDLIBS)
 
@@ -112,7 +114,7 @@ $(BUILD)/modules/$(KREL)/fragtest.ko: $(MOD_SRC)
 	$(MAKE) -C $(KDIR) M=$(abspath $(BUILD)/modules/$(KREL)/src) W=1 modules
 	cp $(BUILD)/modules/$(KREL)/src/fragtest.ko $@
 
-unit: $(LIB_A) $(UNIT_BIN)
+unit: $(LIB_A) $(UNIT_BIN) $(UNIT_AUX)
 	@scripts/run-suite --name unit $(UNIT_BIN)
 
 # The suite on the running kernel. Needs root for most tests; a test whose

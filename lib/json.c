@@ -117,7 +117,7 @@ void json_double(struct json_writer *w, const char *key, double value)
 	item(w, key);
 	/* JSON has no NaN or infinity */
 	if (isfinite(value))
-		fprintf(w->out, "%.6g", value);
+		fprintf(w->out, "%.15g", value);	/* monotonic stamps keep their microseconds */
 	else
 		fputs("null", w->out);
 }

@@ -107,6 +107,23 @@ int ftr_begin(struct ftr_run *r, const char *test, unsigned int flags)
 	return ret;
 }
 
+/* The child of a shared run: let the parent take its copy while we wait. */
+static int ask_parent_snapshot(struct ftr_run *r, bool after)
+{
+	char req = after ? 'a' : 'b', ack = 0;
+	ssize_t n;
+
+	do
+		n = write(r->snap_req_fd, &req, 1);
+	while (n < 0 && errno == EINTR);
+	if (n != 1)
+		return -EIO;
+	do
+		n = read(r->snap_ack_fd, &ack, 1);
+	while (n < 0 && errno == EINTR);
+	return n == 1 && ack == 'k' ? 0 : -EIO;
+}
+
 int ftr_snapshot_now(struct ftr_run *r, bool after)
 {
 	struct snapshot **slot = after ? &r->after : &r->before;
@@ -117,9 +134,37 @@ int ftr_snapshot_now(struct ftr_run *r, bool after)
 	s = take_snapshot();
 	if (!s)
 		return -EIO;
+	/* in a shared run's child the old pointer may be the parent's copy:
+	 * that one was duplicated by fork, so freeing it here is still ours
+	 */
+	drop_snapshot(slot);
+	*slot = s;
+	if (r->snap_parent && r->snap_parent != getpid())
+		return ask_parent_snapshot(r, after);
+	return 0;
+}
+
+void ftr_share_snapshots(struct ftr_run *r, int req_fd, int ack_fd)
+{
+	r->snap_parent = getpid();
+	r->snap_req_fd = req_fd;
+	r->snap_ack_fd = ack_fd;
+}
+
+int ftr_snapshot_replace(struct snapshot **slot)
+{
+	struct snapshot *s = take_snapshot();
+
+	if (!s)
+		return -EIO;
 	drop_snapshot(slot);
 	*slot = s;
 	return 0;
+}
+
+void ftr_snapshot_drop(struct snapshot **slot)
+{
+	drop_snapshot(slot);
 }
 
 void ftr_allow(struct ftr_run *r, const char *substring)
@@ -240,6 +285,17 @@ void ftr_latency_from_samples(struct ftr_latency *lat, uint64_t *ns, size_t n)
 	}
 }
 
+void ftr_timeline_buffer(struct ftr_run *r, struct ftr_sample *buf, size_t cap)
+{
+	if (!r->active || r->nr_samples)
+		return;
+	if (!r->samples_fixed)
+		free(r->samples);
+	r->samples = buf;
+	r->cap_samples = cap;
+	r->samples_fixed = true;
+}
+
 void ftr_timeline_add(struct ftr_run *r, const struct snapshot *snap)
 {
 	struct ftr_sample *s;
@@ -258,6 +314,8 @@ void ftr_timeline_add(struct ftr_run *r, const struct snapshot *snap)
 				r->tl_orders = bz->nr_orders;
 		}
 	}
+	if (r->nr_samples == r->cap_samples && r->samples_fixed)
+		return;		/* the caller's buffer is full */
 	if (r->nr_samples == r->cap_samples) {
 		size_t cap = r->cap_samples ? r->cap_samples * 2 : 64;
 		struct ftr_sample *n;
@@ -311,6 +369,8 @@ static void write_latency(struct json_writer *w, const struct ftr_latency *l)
 	json_uint(w, "failures", l->failures);
 	if (l->attempts)
 		json_double(w, "success_rate", 100.0 * (double)l->successes / (double)l->attempts);
+	if (l->failure_expected)
+		json_bool(w, "failure_expected", true);
 	if (l->have_ns) {
 		json_uint(w, "min_ns", l->min_ns);
 		json_uint(w, "p50_ns", l->p50_ns);
@@ -539,9 +599,11 @@ enum ftr_outcome ftr_end(struct ftr_run *r, enum ftr_outcome outcome, const char
 	health_free(&r->health);
 	drop_snapshot(&r->before);
 	drop_snapshot(&r->after);
-	free(r->samples);
+	if (!r->samples_fixed)
+		free(r->samples);
 	r->samples = NULL;
 	r->nr_samples = r->cap_samples = 0;
+	r->samples_fixed = false;
 	r->active = false;
 	return final;
 }

@@ -32,6 +32,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "health.h"
 #include "json_read.h"
@@ -40,7 +41,7 @@
 #define FTR_SCHEMA_VERSION 1
 #define FTR_MAX_PARAMS 32
 #define FTR_MAX_METRICS 64
-#define FTR_MAX_LATENCY 16
+#define FTR_MAX_LATENCY 48	/* e.g. 3 page APIs x 11 orders */
 #define FTR_MAX_BUCKETS 48
 #define FTR_MAX_REPORTS 32	/* parsed failure reports kept in the file */
 #define FTR_TIMELINE_ZONES 16
@@ -69,6 +70,7 @@ struct ftr_latency {
 	char name[64];
 	uint64_t attempts, successes, failures;
 	bool have_ns;		/* min/p50/p99/max/mean are set */
+	bool failure_expected;	/* a probe meant to fail: its success rate is not judged */
 	uint64_t min_ns, p50_ns, p90_ns, p99_ns, max_ns, mean_ns;	/* p90 0: unknown */
 	int nr_buckets;		/* histogram: count[i] samples <= le_ns[i] (and > le_ns[i-1]) */
 	uint64_t le_ns[FTR_MAX_BUCKETS];
@@ -100,8 +102,16 @@ struct ftr_run {
 	char tl_zone[FTR_TIMELINE_ZONES][32];
 	struct ftr_sample *samples;
 	size_t nr_samples, cap_samples;
+	bool samples_fixed;	/* the caller's buffer: never reallocated or freed */
 	int nr_reports;		/* allocation failure reports seen (after ftr_end) */
 	char verdict[320];	/* after ftr_end: why the outcome is what it is */
+	/*
+	 * A run in memory shared with a forked test process (ftr_share_snapshots):
+	 * the snapshots are the writing process's heap, so the test's
+	 * ftr_snapshot_now() also asks the parent to take its own copy.
+	 */
+	pid_t snap_parent;
+	int snap_req_fd, snap_ack_fd;
 };
 
 /* Starts a test; 0, or -errno when the results directory is unusable
@@ -134,6 +144,24 @@ int ftr_snapshot_now(struct ftr_run *r, bool after);
 int ftr_timeline_sample(struct ftr_run *r);
 void ftr_timeline_add(struct ftr_run *r, const struct snapshot *snap);
 /*
+ * Keep the timeline in the caller's buffer of cap samples (memory shared
+ * with a forked test process, see selftests/case_results.h): it is never
+ * reallocated or freed, and samples beyond cap are dropped. Call after
+ * ftr_begin().
+ */
+void ftr_timeline_buffer(struct ftr_run *r, struct ftr_sample *buf, size_t cap);
+/*
+ * For a run shared with a process the caller forks next: the child's
+ * ftr_snapshot_now() writes 'b' (before) or 'a' (after) to req_fd and waits
+ * for a byte 'k' on ack_fd, while the caller, which writes the file, takes
+ * its own copy with ftr_snapshot_replace() and answers. Call after
+ * ftr_begin().
+ */
+void ftr_share_snapshots(struct ftr_run *r, int req_fd, int ack_fd);
+/* Replace *slot (freed) with a snapshot taken now. 0 or -errno. */
+int ftr_snapshot_replace(struct snapshot **slot);
+void ftr_snapshot_drop(struct snapshot **slot);
+/*
  * Ends the test: after snapshot, health check, failure reports, JSON file.
  * Returns the final outcome: FTR_FAIL when the test failed or the health
  * guard failed it, else the test's own. r->verdict says why.
@@ -141,7 +169,6 @@ void ftr_timeline_add(struct ftr_run *r, const struct snapshot *snap);
 enum ftr_outcome ftr_end(struct ftr_run *r, enum ftr_outcome outcome, const char *reason);
 const char *ftr_outcome_name(enum ftr_outcome o);
 
-#endif
 
 /*
  * Reading a run back (fragtest compare, fragtest report): summary.json, the
@@ -176,3 +203,5 @@ void ftr_free_run(struct ftr_loaded_run *run);
 const struct ftr_test *ftr_find_test(const struct ftr_loaded_run *run, const char *name);
 /* Reads ktap text into tests (appends; used by ftr_load_run). */
 int ftr_parse_ktap(const char *text, size_t len, struct ftr_loaded_run *run);
+
+#endif

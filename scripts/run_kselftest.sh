@@ -117,32 +117,13 @@ if [ -z "${FRAGTEST_MODULE:-}" ] && [ -f "$mod" ]; then
 	FRAGTEST_MODULE=$mod
 	export FRAGTEST_MODULE
 fi
-# Lab safety. The runner must survive the pressure the tests create; each
-# test runs with a normal oom_score_adj in its own cgroup v2 with memory.max
-# (FRAGTEST_MEMORY_MAX, default 90% of RAM) and memory.oom.group, so an OOM
-# kills the whole test, not the machine's services. A watchdog frees what the
-# helper module holds if the runner dies.
-echo -1000 >/proc/self/oom_score_adj 2>/dev/null
-CTL=/sys/kernel/debug/fragtest/ctl
-cg=""
-if [ -w /sys/fs/cgroup/cgroup.subtree_control ] &&
-   grep -qw memory /sys/fs/cgroup/cgroup.controllers 2>/dev/null; then
-	cg=/sys/fs/cgroup/fragtest-$$
-	if mkdir "$cg" 2>/dev/null; then
-		echo +memory >/sys/fs/cgroup/cgroup.subtree_control 2>/dev/null
-		mem_kb=$(sed -n 's/^MemTotal: *\([0-9]*\) kB/\1/p' /proc/meminfo)
-		max=${FRAGTEST_MEMORY_MAX:-$((mem_kb * 1024 / 10 * 9))}
-		echo "$max" >"$cg/memory.max" 2>/dev/null
-		echo 1 >"$cg/memory.oom.group" 2>/dev/null
-	else
-		cg=""
-	fi
-fi
-runner=$$
-( trap '' INT TERM HUP
-  while kill -0 "$runner" 2>/dev/null; do sleep 2; done
-  [ -w "$CTL" ] && echo "free all" >"$CTL" 2>/dev/null
-  [ -n "$cg" ] && rmdir "$cg" 2>/dev/null ) </dev/null >/dev/null 2>&1 &
+# Lab safety (lab-safety.sh, shared with make run_tests): the runner at
+# oom_score_adj -1000, each test in a cgroup v2 with memory.max
+# (FRAGTEST_MEMORY_MAX, default 90% of RAM) and memory.oom.group, the
+# module's pools freed and changed vm sysctls restored after each test, and
+# a watchdog that does the same and unloads the module if the runner dies.
+LAB_SAFETY_SH="$BASE_DIR/fragtest/lab-safety.sh"
+. "$LAB_SAFETY_SH" || exit 2
 if timeout --foreground 5 true 2>/dev/null; then
 	run_timeout() { timeout --foreground -k 10 "$@"; }
 else
@@ -155,7 +136,8 @@ echo "TAP version 13"
 echo "1..$n_total"
 n=0 rc_all=0
 tmp=$(mktemp "${TMPDIR:-/tmp}/fragtest-run.XXXXXX") || exit 1
-trap 'rm -f "$tmp"' EXIT INT TERM
+[ $dry = 1 ] || lab_safety_start
+trap 'rm -f "$tmp"; lab_safety_stop' EXIT
 for e in $tests; do
 	n=$((n + 1))
 	coll=${e%%:*} test=${e#*:}
@@ -176,26 +158,24 @@ for e in $tests; do
 	else
 		# the test's own output, nested; its exit status through a file
 		( cd "$BASE_DIR/$coll" || exit 1
-		  # 0: the writing process itself (this subshell)
-		  [ -n "$cg" ] && echo 0 >"$cg/cgroup.procs" 2>/dev/null
-		  echo 0 >/proc/self/oom_score_adj 2>/dev/null
+		  lab_safety_enter
 		  run_timeout "$secs" "./$test" </dev/null
 		  echo $? >"$tmp" ) 2>&1 |
 		if [ $summary = 1 ] || [ $per_test_log = 1 ]; then
 			if [ $per_test_log = 1 ]; then
-				tee "$log_dir/$coll:$test.log" | sed 's/^/# /'
+				tee "$log_dir/$coll:$test.log" 9>&- | sed 's/^/# /' 9>&-
 			else
-				cat >"$log_dir/$coll:$test.log"
+				cat >"$log_dir/$coll:$test.log" 9>&-
 			fi
 		else
-			sed 's/^/# /'
+			sed 's/^/# /' 9>&-
 		fi
 		rc=$(cat "$tmp" 2>/dev/null)
 		rc=${rc:-1}
 	fi
 	elapsed=$(($(date +%s) - start))
-	# a killed test leaves its module pools behind: free them
-	[ -w "$CTL" ] && echo "free all" >"$CTL" 2>/dev/null
+	# a killed test leaves its module pools and sysctls behind
+	lab_safety_after_test
 	# kernel health backstop
 	new_taint=$(( $(taint) & ~taint_before & ~allowed_taint ))
 	excerpt=$(dmesg 2>/dev/null | tail -n +$((log_before + 1)) | grep -aE -m 5 -A 3 "$health_re")
@@ -214,5 +194,4 @@ for e in $tests; do
 	*) echo "not ok $n $hdr # exit=$rc"; rc_all=1 ;;
 	esac
 done
-[ -n "$cg" ] && rmdir "$cg" 2>/dev/null
 exit $rc_all

@@ -158,9 +158,9 @@ static int drain_and_check(struct __test_metadata *_metadata, struct scenario *s
 			/* the state as it is just before the write: the before snapshot */
 			long big = 0;
 
-			ASSERT_EQ(0, ftr_snapshot_now(&s->res, false));
+			ASSERT_EQ(0, ftr_snapshot_now(s->res, false));
 			for (int i = 0; i < *nr_frag; i++)
-				big += big_blocks(s->res.before, frag[i].node, frag[i].zone);
+				big += big_blocks(s->res->before, frag[i].node, frag[i].zone);
 			if (!big) {
 				SCEN_LOG_BUDDY(s, TRY_STEP);
 				return 0;
@@ -211,30 +211,30 @@ TEST_F_TIMEOUT(scenario, compaction_recovers_movable, 600)
 	sync();
 	ASSERT_EQ(0, wlt_write_file("/proc/sys/vm/drop_caches", "3"));
 	ASSERT_EQ(0, wlt_write_file("/proc/sys/vm/compact_memory", "1"));
-	ftr_timeline_sample(&s->res);
+	ftr_timeline_sample(s->res);
 
 	self->workload = wlt_spawn(argv, &errfd);
 	ASSERT_GT(self->workload, 0);
 	ASSERT_TRUE(wlt_wait_line(errfd, "holding")) TH_LOG("anon_file_mix ended before holding");
-	ftr_timeline_sample(&s->res);
+	ftr_timeline_sample(s->res);
 
 	ASSERT_EQ(0, drain_and_check(_metadata, s, frag, &nr_frag)) TH_LOG("%s", s->c.reply);
-	ftr_timeline_add(&s->res, s->res.before);
-	log_buddy(_metadata, "before compact_memory", s->res.before);
+	ftr_timeline_add(s->res, s->res->before);
+	log_buddy(_metadata, "before compact_memory", s->res->before);
 
 	scen_counters_read(&c0);
 	t0 = mono_s();
 	ASSERT_EQ(0, wlt_write_file("/proc/sys/vm/compact_memory", "1"));
 	t1 = mono_s();
 	scen_counters_read(&c1);
-	ASSERT_EQ(0, ftr_snapshot_now(&s->res, true));
-	ftr_timeline_add(&s->res, s->res.after);
-	log_buddy(_metadata, "after compact_memory", s->res.after);
+	ASSERT_EQ(0, ftr_snapshot_now(s->res, true));
+	ftr_timeline_add(s->res, s->res->after);
+	log_buddy(_metadata, "after compact_memory", s->res->after);
 	for (int i = 0; i < SC_NR; i++)
 		o.delta.v[i] = c1.v[i] - c0.v[i];
 	scen_format_delta(&o, delta, sizeof(delta));
 	TH_LOG("compact_memory took %.2f s: %s", t1 - t0, delta);
-	ftr_metric(&s->res, "compact_memory_s", t1 - t0, "s", FTR_LOWER);
+	ftr_metric(s->res, "compact_memory_s", t1 - t0, "s", FTR_LOWER);
 	scen_record(s, "compact_memory", &o);
 
 	/* the compaction scanners ran and moved pages; no allocation stalled on it */
@@ -245,11 +245,11 @@ TEST_F_TIMEOUT(scenario, compaction_recovers_movable, 600)
 	EXPECT_EQ(0, o.delta.v[SC_COMPACT_STALL]);
 	/* order-9 blocks are back in the zones that had none */
 	for (int i = 0; i < nr_frag; i++) {
-		long n = big_blocks(s->res.after, frag[i].node, frag[i].zone);
+		long n = big_blocks(s->res->after, frag[i].node, frag[i].zone);
 
 		TH_LOG("node %d %s: free blocks of order >= %d: 0 -> %ld", frag[i].node,
 		       frag[i].zone, ORDER, n);
-		ftr_metric(&s->res, "order9_blocks_after", (double)n, "", FTR_HIGHER);
+		ftr_metric(s->res, "order9_blocks_after", (double)n, "", FTR_HIGHER);
 		EXPECT_GT(n, 0);
 	}
 
@@ -272,7 +272,6 @@ TEST_F_TIMEOUT(scenario, compaction_recovers_movable, 600)
 	self->workload = 0;
 	close(errfd);
 	EXPECT_EQ(0, ftc_request(&s->c, "free all"));
-	SCENARIO_FINISH(s);
 }
 
 TEST_HARNESS_MAIN

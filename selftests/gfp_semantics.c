@@ -136,13 +136,12 @@ TEST_F_TIMEOUT(gfp_semantics, allocator_path, 300)
 			EXPECT_EQ(1, call->reclaims);
 		}
 	}
-	ftr_param_str(&self->s.res, "mask", mask);
-	ftr_param_int(&self->s.res, "order", order);
-	ftr_metric(&self->s.res, "direct_compactions", call->compactions, "", FTR_NEUTRAL);
-	ftr_metric(&self->s.res, "direct_reclaims", call->reclaims, "", FTR_NEUTRAL);
+	ftr_param_str(self->s.res, "mask", mask);
+	ftr_param_int(self->s.res, "order", order);
+	ftr_metric(self->s.res, "direct_compactions", call->compactions, "", FTR_NEUTRAL);
+	ftr_metric(self->s.res, "direct_reclaims", call->reclaims, "", FTR_NEUTRAL);
 	scen_record(&self->s, "try", &o);
 	scen_obs_free(&o);
-	SCENARIO_FINISH(&self->s);
 }
 
 TEST_HARNESS_MAIN

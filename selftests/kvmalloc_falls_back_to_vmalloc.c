@@ -77,7 +77,6 @@ TEST_F_TIMEOUT(scenario, kvmalloc_falls_back_to_vmalloc, 600)
 
 	scen_record(&self->s, "fallback", &o);
 	scen_obs_free(&o);
-	SCENARIO_FINISH(&self->s);
 }
 
 TEST_HARNESS_MAIN

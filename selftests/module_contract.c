@@ -74,6 +74,7 @@ TEST_F_TIMEOUT(contract, page_apis_every_order, 600)
 {
 	static const char * const apis[] = { "alloc_pages", "alloc_pages_node", "folio_alloc" };
 	struct ftc_result r;
+	char name[64];
 
 	for (size_t a = 0; a < sizeof(apis) / sizeof(apis[0]); a++) {
 		for (int o = 0; o <= self->info.top_order; o++) {
@@ -83,6 +84,8 @@ TEST_F_TIMEOUT(contract, page_apis_every_order, 600)
 
 			ALLOC_OK(self, r, "alloc api=%s gfp=GFP_KERNEL order=%d count=2%s", apis[a], o,
 				 a == 1 ? " node=0" : "");
+			snprintf(name, sizeof(name), "%s GFP_KERNEL order %d", apis[a], o);
+			ft_record_latency(name, self->c.reply, 0, false);
 			EXPECT_EQ(2, r.attempts);
 			EXPECT_EQ(2, r.successes) TH_LOG("%s order %d", apis[a], o);
 			EXPECT_EQ(0, r.failures);
@@ -109,16 +112,23 @@ TEST_F_TIMEOUT(contract, slab_and_vmalloc_apis, 300)
 	const uint64_t kmax = self->info.kmalloc_max_size;
 	uint64_t sizes[] = { 8, 100, 4096, 8192, 65536, kmax };
 	struct ftc_result r;
+	char name[64];
 
 	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
 		ALLOC_OK(self, r, "alloc api=kmalloc size=%llu count=3", (unsigned long long)sizes[i]);
 		EXPECT_EQ(3, r.successes) TH_LOG("kmalloc %llu", (unsigned long long)sizes[i]);
 		EXPECT_EQ(0, r.vmalloc);
+		snprintf(name, sizeof(name), "kmalloc %llu B", (unsigned long long)sizes[i]);
+		ft_record_latency(name, self->c.reply, 0, false);
 		ALLOC_OK(self, r, "alloc api=kvmalloc size=%llu count=3", (unsigned long long)sizes[i]);
 		EXPECT_EQ(3, r.successes);
+		snprintf(name, sizeof(name), "kvmalloc %llu B", (unsigned long long)sizes[i]);
+		ft_record_latency(name, self->c.reply, 0, false);
 		ALLOC_OK(self, r, "alloc api=vmalloc size=%llu count=3", (unsigned long long)sizes[i]);
 		EXPECT_EQ(3, r.successes);
 		EXPECT_EQ(3, r.vmalloc);
+		snprintf(name, sizeof(name), "vmalloc %llu B", (unsigned long long)sizes[i]);
+		ft_record_latency(name, self->c.reply, 0, false);
 	}
 	/* above what kmalloc can ever give: kvmalloc is vmalloc memory */
 	ALLOC_OK(self, r, "alloc api=kvmalloc size=%llu count=2", (unsigned long long)kmax * 2);
@@ -158,6 +168,7 @@ TEST_F_TIMEOUT(contract, kvmalloc_falls_back_when_fragmented, 600)
 	}
 	EXPECT_EQ(1, r.successes);
 	EXPECT_EQ(1, r.vmalloc) TH_LOG("%s", self->c.reply);
+	ft_record_latency("kvmalloc 64K fragmented", self->c.reply, 2, false);
 	ASSERT_EQ(0, ftc_request(&self->c, "free all; pools"));
 	EXPECT_NE(NULL, strstr(self->c.reply, "pools count=0 "));
 }

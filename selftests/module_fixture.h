@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "buddyinfo.h"
+#include "case_results.h"
 #include "kmod.h"
 #include "modclient.h"
 #include "procfile.h"
@@ -221,6 +222,49 @@ static inline int ft_write_knob(const char *path, const char *value, char *old, 
 		return -errno;
 	fputs(value, f);
 	return fclose(f) ? -errno : 0;
+}
+
+/*
+ * Record step index of the module's last reply as the latency entry name of
+ * the case's result file (case_results.h): attempts, successes, failures and
+ * the module's own timing of each attempt (min, median, p99, max, mean and
+ * its log2 histogram). failure_expected marks a probe meant to fail, whose
+ * success rate compare shows but does not judge. False when the reply has
+ * no result for that step.
+ */
+static inline bool ft_record_latency(const char *name, const char *reply, int index,
+				     bool failure_expected)
+{
+	struct ftr_latency lat = { 0 };
+	struct ftc_result res;
+	const char *rec;
+	uint64_t b, n;
+
+	if (ftc_parse_result(reply, index, &res))
+		return false;
+	snprintf(lat.name, sizeof(lat.name), "%s", name);
+	lat.failure_expected = failure_expected;
+	lat.attempts = res.attempts;
+	lat.successes = res.successes;
+	lat.failures = res.failures;
+	if (res.have_latency) {
+		lat.have_ns = true;
+		lat.min_ns = res.min_ns;
+		lat.p50_ns = res.median_ns;
+		lat.p99_ns = res.p99_ns;
+		lat.max_ns = res.max_ns;
+		lat.mean_ns = res.mean_ns;
+	}
+	/* floor(log2(ns)) = b: at most 2^(b+1) - 1 ns */
+	for (int i = 0; lat.nr_buckets < FTR_MAX_BUCKETS &&
+	     (rec = ftc_record(reply, "hist", index, i)); i++) {
+		if (ftc_get_u64(rec, "log2_ns", &b) && ftc_get_u64(rec, "count", &n) && b < 63) {
+			lat.le_ns[lat.nr_buckets] = (2ULL << b) - 1;
+			lat.count[lat.nr_buckets++] = n;
+		}
+	}
+	ftr_latency(ft_case_run(), &lat);
+	return true;
 }
 
 /*

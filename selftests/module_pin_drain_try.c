@@ -52,6 +52,9 @@ FIXTURE_TEARDOWN_PARENT(pin_drain_try)
 TEST_F_TIMEOUT(pin_drain_try, atomic_order_1_to_4_fail_20_of_20, 1800)
 {
 	int runs_all_failed = 0;
+	uint64_t ns[5][RUNS] = { { 0 } };	/* per order, the try's own time in each run */
+	unsigned int fails[5] = { 0 };
+	double min_free_pct = 100;
 
 	for (int run = 0; run < RUNS; run++) {
 		uint64_t free_now, managed, bfree;
@@ -71,6 +74,8 @@ TEST_F_TIMEOUT(pin_drain_try, atomic_order_1_to_4_fail_20_of_20, 1800)
 			EXPECT_EQ(1, r.failures) TH_LOG("run %d: GFP_ATOMIC order %d succeeded",
 							run, order);
 			all_failed &= r.failures == 1;
+			fails[order] += r.failures;
+			ns[order][run] = r.have_latency ? r.median_ns : 0;
 			/* why: no free block of this order or above in any zone ... */
 			n = ftc_parse_buddy(self->c.reply, step, b, MAX_ZONES);
 			ASSERT_GT(n, 0);
@@ -81,6 +86,8 @@ TEST_F_TIMEOUT(pin_drain_try, atomic_order_1_to_4_fail_20_of_20, 1800)
 				zfree += b[i].free;
 				zmanaged += b[i].managed;
 			}
+			if (zmanaged && 100.0 * zfree / zmanaged < min_free_pct)
+				min_free_pct = 100.0 * zfree / zmanaged;
 			/* ... while plenty of memory is free */
 			EXPECT_GE(zfree * 100, zmanaged * 30)
 				TH_LOG("run %d order %d: %llu of %llu pages free", run, order,
@@ -106,6 +113,19 @@ TEST_F_TIMEOUT(pin_drain_try, atomic_order_1_to_4_fail_20_of_20, 1800)
 		ASSERT_NE(NULL, strstr(self->c.reply, "pools count=0 "));
 		runs_all_failed += all_failed;
 	}
+	/* the result file: how each order fared over the runs */
+	for (int order = 1; order <= 4; order++) {
+		struct ftr_latency lat = { .attempts = RUNS, .failures = fails[order],
+					   .successes = RUNS - fails[order],
+					   .failure_expected = true };
+
+		snprintf(lat.name, sizeof(lat.name), "GFP_ATOMIC order %d pinned+drained", order);
+		ftr_latency_from_samples(&lat, ns[order], RUNS);
+		ftr_latency(ft_case_run(), &lat);
+	}
+	ftr_param_int(ft_case_run(), "runs", RUNS);
+	ftr_param_str(ft_case_run(), "state", "pin pattern=alt; drain above=0 before each try");
+	ftr_metric(ft_case_run(), "min_free_pct_at_try", min_free_pct, "%", FTR_NEUTRAL);
 	EXPECT_EQ(RUNS, runs_all_failed);
 	EXPECT_EQ(0, (ft_tainted() & ~self->taint) & ~FT_TAINT_ALLOWED);
 	EXPECT_EQ(self->warnings, ft_klog_count("WARNING:"));

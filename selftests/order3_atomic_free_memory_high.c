@@ -48,14 +48,30 @@ static bool state_reached(const struct scenario *s, char *why, size_t len)
 }
 
 static int build_and_try(struct __test_metadata *_metadata, struct scenario *s,
-			 struct scen_obs *o, const char *gfp)
+			 struct scen_obs *o, const char *step, const char *gfp)
 {
 	int err = scen_build_and_try(_metadata, s, o, gfp, state_reached, NULL,
 				     STATE "try api=alloc_pages gfp=%s order=3", gfp);
+	struct ftc_buddy b[ZONES];
+	uint64_t free = 0, managed = 0;
+	char name[64];
+	int n;
 
-	if (!err)
-		SCEN_LOG_BUDDY(s, TRY_STEP);
-	return err;
+	if (err)
+		return err;
+	SCEN_LOG_BUDDY(s, TRY_STEP);
+	/* the state it failed in, and the try as the module timed it */
+	n = ftc_parse_buddy(s->c.reply, TRY_STEP, b, ZONES);
+	for (int i = 0; i < n; i++) {
+		free += b[i].free;
+		managed += b[i].managed;
+	}
+	snprintf(name, sizeof(name), "%s.free_pct_at_try", step);
+	ftr_metric(s->res, name, managed ? 100.0 * (double)free / (double)managed : 0, "%",
+		   FTR_NEUTRAL);
+	snprintf(name, sizeof(name), "%s %s order 3", step, gfp);
+	ft_record_latency(name, s->c.reply, TRY_STEP, true);
+	return 0;
 }
 
 TEST_F_TIMEOUT(scenario, order3_atomic_free_memory_high, 600)
@@ -72,13 +88,13 @@ TEST_F_TIMEOUT(scenario, order3_atomic_free_memory_high, 600)
 	 * for the second try.
 	 */
 	scen_wait_report_window();
-	ASSERT_EQ(0, build_and_try(_metadata, &self->s, &quiet, "GFP_ATOMIC|__GFP_NOWARN"))
+	ASSERT_EQ(0, build_and_try(_metadata, &self->s, &quiet, "nowarn", "GFP_ATOMIC|__GFP_NOWARN"))
 		TH_LOG("%s", self->s.c.reply);
 	ASSERT_EQ(0, ftc_parse_result(self->s.c.reply, TRY_STEP, &r));
 	EXPECT_EQ(1, r.failures);
 	ASSERT_EQ(0, ftc_request(&self->s.c, "free all"));
 
-	ASSERT_EQ(0, build_and_try(_metadata, &self->s, &loud, "GFP_ATOMIC"))
+	ASSERT_EQ(0, build_and_try(_metadata, &self->s, &loud, "warn", "GFP_ATOMIC"))
 		TH_LOG("%s", self->s.c.reply);
 	ASSERT_EQ(0, ftc_parse_result(self->s.c.reply, TRY_STEP, &r));
 	EXPECT_EQ(1, r.failures);
@@ -119,7 +135,6 @@ TEST_F_TIMEOUT(scenario, order3_atomic_free_memory_high, 600)
 	scen_record(&self->s, "warn", &loud);
 	scen_obs_free(&quiet);
 	scen_obs_free(&loud);
-	SCENARIO_FINISH(&self->s);
 }
 
 TEST_HARNESS_MAIN

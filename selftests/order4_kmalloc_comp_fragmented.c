@@ -82,7 +82,6 @@ TEST_F_TIMEOUT(scenario, order4_kmalloc_comp_fragmented, 600)
 	scen_record(&self->s, "released", &released);
 	scen_obs_free(&frag);
 	scen_obs_free(&released);
-	SCENARIO_FINISH(&self->s);
 }
 
 TEST_HARNESS_MAIN

@@ -232,8 +232,8 @@ static int drain_and_try(struct __test_metadata *_metadata, struct scenario *s,
 
 		ASSERT_GE(pct, NEED_PCT) TH_LOG("clean page cache is %.1f%% of MemTotal", pct);
 		TH_LOG("clean page cache %.1f%% of MemTotal", pct);
-		ASSERT_EQ(0, ftr_snapshot_now(&s->res, false));
-		ASSERT_EQ(0, build_request(s->res.before, rq));
+		ASSERT_EQ(0, ftr_snapshot_now(s->res, false));
+		ASSERT_EQ(0, build_request(s->res->before, rq));
 		if (scen_observe(s, o, NULL, "%s", rq->text))
 			return -EIO;
 		for (int d = 0; d < rq->nr_drains; d++) {
@@ -246,9 +246,9 @@ static int drain_and_try(struct __test_metadata *_metadata, struct scenario *s,
 		}
 		if (truncated)
 			snprintf(why, sizeof(why), "a drain ran out of time");
-		else if (no_usable_block(s->c.reply, s->res.before, rq->nowait_step, why,
+		else if (no_usable_block(s->c.reply, s->res->before, rq->nowait_step, why,
 					 sizeof(why)) &&
-			 no_usable_block(s->c.reply, s->res.before, rq->kernel_step, why,
+			 no_usable_block(s->c.reply, s->res->before, rq->kernel_step, why,
 					 sizeof(why)))
 			return 0;
 		TH_LOG("attempt %d: state not reached: %s; rebuilding", attempt, why);
@@ -293,30 +293,30 @@ TEST_F_TIMEOUT(scenario, pagecache_heavy_order6, 900)
 		     (unsigned long long)((uint64_t)sv.f_bavail * sv.f_frsize >> 20),
 		     (unsigned long long)(need >> 20));
 	snprintf(target, sizeof(target), "%d%%", FILL_PCT);
-	ftr_param_int(&s->res, "fill_pct", FILL_PCT);
-	ftr_param_int(&s->res, "order", ORDER);
+	ftr_param_int(s->res, "fill_pct", FILL_PCT);
+	ftr_param_int(s->res, "order", ORDER);
 
 	/* pins over all free memory: start with as much of it free as possible */
 	sync();
 	ASSERT_EQ(0, wlt_write_file("/proc/sys/vm/drop_caches", "3"));
 	ASSERT_EQ(0, wlt_write_file("/proc/sys/vm/compact_memory", "1"));
-	ftr_timeline_sample(&s->res);
+	ftr_timeline_sample(s->res);
 	ASSERT_EQ(0, ftc_request(&s->c, "pin pattern=group k=%d hold=pin", ORDER))
 		TH_LOG("%s", s->c.reply);
 	ASSERT_GT(ftc_count_records(s->c.reply, "pin", 0), 0) TH_LOG("%s", s->c.reply);
 	EXPECT_EQ(NULL, strstr(s->c.reply, "interrupted=1")) TH_LOG("%s", s->c.reply);
 	TH_LOG("%s", s->c.reply);
-	ftr_timeline_sample(&s->res);
+	ftr_timeline_sample(s->res);
 
 	ASSERT_EQ(0, wlt_run(argv, out, sizeof(out))) TH_LOG("pagecache_fill: %s", out);
 	if (wlt_json_i64(out, "cached_delta_bytes", &v))
 		TH_LOG("pagecache_fill: page cache grew by %lld MiB", (long long)(v >> 20));
-	ftr_timeline_sample(&s->res);
+	ftr_timeline_sample(s->res);
 
 	ASSERT_EQ(0, drain_and_try(_metadata, s, &o, &rq)) TH_LOG("%s", s->c.reply);
 	TH_LOG("request: %s", rq.text);
-	ASSERT_EQ(0, ftr_snapshot_now(&s->res, true));
-	ftr_timeline_add(&s->res, s->res.after);
+	ASSERT_EQ(0, ftr_snapshot_now(s->res, true));
+	ftr_timeline_add(s->res, s->res->after);
 	snprintf(reply, sizeof(reply), "%s", s->c.reply);
 	SCEN_LOG_BUDDY(s, rq.nowait_step);
 	ASSERT_EQ(0, ftc_parse_result(reply, rq.nowait_step, &r_nowait));
@@ -338,14 +338,14 @@ TEST_F_TIMEOUT(scenario, pagecache_heavy_order6, 900)
 	pcp1 = pcp_pages(reply, 1, nr_zones);
 	TH_LOG("per-cpu lists: %llu pages before the tries, %llu after",
 	       (unsigned long long)pcp0, (unsigned long long)pcp1);
-	ftr_metric(&s->res, "pcp_pages_before", (double)pcp0, "", FTR_NEUTRAL);
-	ftr_metric(&s->res, "pcp_pages_after", (double)pcp1, "", FTR_NEUTRAL);
+	ftr_metric(s->res, "pcp_pages_before", (double)pcp0, "", FTR_NEUTRAL);
+	ftr_metric(s->res, "pcp_pages_after", (double)pcp1, "", FTR_NEUTRAL);
 	snprintf(where_key, sizeof(where_key), "where index=%d", rq.kernel_step);
 	where = strstr(reply, where_key);
 	if (where)
 		TH_LOG("GFP_KERNEL block: %.*s", (int)strcspn(where, "\n"), where);
 	scen_record(s, "request", &o);
-	ftr_metric(&s->res, "clean_cache_pct", clean_cache_pct(), "%", FTR_NEUTRAL);
+	ftr_metric(s->res, "clean_cache_pct", clean_cache_pct(), "%", FTR_NEUTRAL);
 
 	/* GFP_NOWAIT: no block, no direct reclaim or compaction: fails */
 	EXPECT_EQ(1, r_nowait.failures);
@@ -364,7 +364,6 @@ TEST_F_TIMEOUT(scenario, pagecache_heavy_order6, 900)
 	EXPECT_TRUE(o.health_ok) TH_LOG("%s", o.health_problem);
 	scen_obs_free(&o);
 	EXPECT_EQ(0, ftc_request(&s->c, "free all"));
-	SCENARIO_FINISH(s);
 }
 
 TEST_HARNESS_MAIN

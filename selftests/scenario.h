@@ -2,11 +2,14 @@
 /*
  * Shared by the scenario tests (selftests/<scenario>.c): the helper module
  * loaded, sysctls changed only through a record the supervising parent
- * restores (FIXTURE_TEARDOWN_PARENT runs even when the test child was killed
- * or timed out), a private tracefs instance for kmem:mm_page_alloc, and one
- * module request observed as a whole: vmstat counter deltas, the allocation
- * attempts the tracepoint saw and the warn_alloc reports the kernel logged
- * meanwhile. Results go to $FRAGTEST_RESULTS/<test>.json (lib/results.h).
+ * restores (FIXTURE_TEARDOWN_PARENT runs even when the test child was
+ * killed; a harness timeout kills the whole case, and then the runner puts
+ * the vm sysctls back, scripts/lab-safety.sh), a private tracefs instance
+ * for kmem:mm_page_alloc, and one module request observed as a whole: vmstat
+ * counter deltas, the allocation attempts the tracepoint saw and the
+ * warn_alloc reports the kernel logged meanwhile. Results go to the case's
+ * result file, $FRAGTEST_RESULTS/<program>.<fixture>.<case>.json, which
+ * case_results.h writes once the case is over (also after a failed ASSERT).
  */
 #ifndef FRAGTEST_SCENARIO_H
 #define FRAGTEST_SCENARIO_H
@@ -37,6 +40,19 @@ static const char *const scen_counter_names[SC_NR] = {
 	"compact_isolated",
 };
 
+/*
+ * Which way is better when `fragtest compare` sets two runs side by side:
+ * what the allocating task paid itself (direct reclaim and compaction
+ * stalls, failed compactions, pages it reclaimed) and OOM kills are costs,
+ * lower is better for the same outcome. What kswapd and kcompactd did in
+ * the background, successful compactions and migrated pages describe the
+ * path and are shown, not judged.
+ */
+static const enum ftr_better scen_counter_better[SC_NR] = {
+	[SC_COMPACT_STALL] = FTR_LOWER, [SC_COMPACT_FAIL] = FTR_LOWER,
+	[SC_ALLOCSTALL] = FTR_LOWER, [SC_PGSTEAL_DIRECT] = FTR_LOWER, [SC_OOM_KILL] = FTR_LOWER,
+};
+
 struct scen_counters {
 	int64_t v[SC_NR];
 };
@@ -65,7 +81,7 @@ struct scenario {
 	struct ft_client c;
 	struct sysctl_saved sysctls;
 	struct trace_instance trace;
-	struct ftr_run res;
+	struct ftr_run *res;		/* the case's result file: ft_case_run() */
 	char name[128];
 };
 
@@ -79,6 +95,7 @@ struct scen_obs {
 	struct rp_list reports;		/* warn_alloc reports logged meanwhile */
 	bool health_ok;
 	char health_problem[256];
+	int builds;			/* scen_build_and_try(): attempts to reach the state */
 };
 
 static inline void scen_obs_free(struct scen_obs *o)
@@ -98,8 +115,8 @@ static inline void scen_obs_free(struct scen_obs *o)
 	char _swhy[256]; \
 	FT_MODULE_SETUP(s); \
 	snprintf((s)->name, sizeof((s)->name), "%s", test); \
-	ftr_begin(&(s)->res, test, FTR_SNAPSHOTS); \
-	ftr_allow(&(s)->res, "page allocation failure"); \
+	(s)->res = ft_case_run(); \
+	ftr_allow((s)->res, "page allocation failure"); \
 	ASSERT_EQ(0, trace_alloc_start(&(s)->trace, "fragtest-scenario", (int)getpid(), \
 				       (min_order), _swhy, sizeof(_swhy))) TH_LOG("%s", _swhy); \
 	if (!access("/proc/sys/vm/compaction_proactiveness", W_OK)) \
@@ -262,8 +279,10 @@ static inline int scen_build_and_try(struct __test_metadata *_metadata, struct s
 			err = scen_observe(s, o, gfp, "%s", req);
 			if (err)
 				return err;
-			if (reached(s, why, sizeof(why)))
+			if (reached(s, why, sizeof(why))) {
+				o->builds = attempt;
 				return 0;
+			}
 			scen_obs_free(o);
 		}
 		TH_LOG("attempt %d: state not reached: %s; rebuilding", attempt, why);
@@ -370,17 +389,25 @@ static inline void scen_format_delta(const struct scen_obs *o, char *buf, size_t
 					 scen_counter_names[i], (long long)o->delta.v[i]);
 }
 
-/* Record a step's counter deltas as metrics of the result file. */
+/*
+ * Record a step's counter deltas as metrics of the result file (directions:
+ * scen_counter_better) and its warn_alloc reports, which are shown, not
+ * judged: a report is the expected output of a step that provokes one.
+ */
 static inline void scen_record(struct scenario *s, const char *step, const struct scen_obs *o)
 {
 	char name[64];
 
 	for (int i = 0; i < SC_NR; i++) {
 		snprintf(name, sizeof(name), "%s.%s", step, scen_counter_names[i]);
-		ftr_metric(&s->res, name, (double)o->delta.v[i], "", FTR_NEUTRAL);
+		ftr_metric(s->res, name, (double)o->delta.v[i], "", scen_counter_better[i]);
 	}
 	snprintf(name, sizeof(name), "%s.reports", step);
-	ftr_metric(&s->res, name, (double)o->reports.n, "", FTR_NEUTRAL);
+	ftr_metric(s->res, name, (double)o->reports.n, "", FTR_NEUTRAL);
+	if (o->builds) {
+		snprintf(name, sizeof(name), "%s.state_builds", step);
+		ftr_metric(s->res, name, o->builds, "", FTR_NEUTRAL);
+	}
 }
 
 /* The buddy state the module saw before a try, as KTAP diagnostics. */
@@ -393,19 +420,6 @@ static inline void scen_record(struct scenario *s, const char *step, const struc
 		       (unsigned long long)_b[_i].managed, \
 		       (unsigned long long)(_b[_i].managed ? _b[_i].free * 100 / _b[_i].managed : 0), \
 		       (unsigned long long)_b[_i].min, _b[_i].max_free_order); \
-} while (0)
-
-/*
- * End of a test body: write the result file; the per-test health guard
- * fails a test that passed but left a kernel warning or taint behind.
- */
-#define SCENARIO_FINISH(s) do { \
-	enum ftr_outcome _o = _metadata->exit_code == KSFT_SKIP ? FTR_SKIP : \
-			      _metadata->exit_code ? FTR_FAIL : FTR_PASS; \
-	if (ftr_end(&(s)->res, _o, NULL) == FTR_FAIL && _o != FTR_FAIL) { \
-		TH_LOG("%s", (s)->res.verdict); \
-		_metadata->exit_code = KSFT_FAIL; \
-	} \
 } while (0)
 
 #endif

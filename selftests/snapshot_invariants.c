@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "kselftest_harness.h"
+#include "case_results.h"
 
 #include "snapshot.h"
 

@@ -386,9 +386,9 @@ TEST_F_TIMEOUT(veth, created_while_fragmented, 600)
 	ASSERT_EQ(0, ret) TH_LOG("creating a 1-queue veth: %s", strerror(-ret));
 	ASSERT_EQ(0, vl_link_delete(&nl, a));
 
-	ftr_param_str(&s->res, "state", STATE);
-	ftr_param_int(&s->res, "queues", want);
-	ftr_param_str(&s->res, "queue_counts", variant->queues ? "explicit" : "kernel default");
+	ftr_param_str(s->res, "state", STATE);
+	ftr_param_int(s->res, "queues", want);
+	ftr_param_str(s->res, "queue_counts", variant->queues ? "explicit" : "kernel default");
 	ASSERT_EQ(0, build_state(_metadata, self)) TH_LOG("%s", s->c.reply);
 
 	scen_watch_begin(s, &w);
@@ -443,16 +443,16 @@ TEST_F_TIMEOUT(veth, created_while_fragmented, 600)
 	EXPECT_EQ(0, o.reports.n) TH_LOG("an allocation failure was reported");
 	EXPECT_TRUE(o.health_ok) TH_LOG("%s", o.health_problem);
 
-	ftr_metric(&s->res, "create_ms", create_ms, "ms", FTR_LOWER);
+	ftr_metric(s->res, "create_ms", create_ms, "ms", FTR_LOWER);
 	for (int order = 4; order <= 6; order++) {
 		char name[32];
 
 		snprintf(name, sizeof(name), "order%d_attempts", order);
-		ftr_metric(&s->res, name, (double)per_order[order], "", FTR_NEUTRAL);
+		ftr_metric(s->res, name, (double)per_order[order], "", FTR_NEUTRAL);
 	}
-	ftr_metric(&s->res, "high_order_attempts", (double)high, "", FTR_NEUTRAL);
-	ftr_metric(&s->res, "high_order_failed", (double)high_failed, "", FTR_NEUTRAL);
-	ftr_metric(&s->res, "first_attempt_slow_path",
+	ftr_metric(s->res, "high_order_attempts", (double)high, "", FTR_NEUTRAL);
+	ftr_metric(s->res, "high_order_failed", (double)high_failed, "", FTR_NEUTRAL);
+	ftr_metric(s->res, "first_attempt_slow_path",
 		   first->failed || first->compactions || first->reclaims, "", FTR_NEUTRAL);
 	scen_record(s, "create", &o);
 	scen_obs_free(&o);
@@ -461,7 +461,6 @@ TEST_F_TIMEOUT(veth, created_while_fragmented, 600)
 	EXPECT_EQ(0, vl_count_prefix(&nl, self->prefix));
 out:
 	vl_close(&nl);
-	SCENARIO_FINISH(s);
 }
 
 TEST_HARNESS_MAIN

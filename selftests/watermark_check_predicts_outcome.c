@@ -625,7 +625,7 @@ TEST_F_TIMEOUT(scenario, watermark_check_predicts_outcome, 600)
 	TH_LOG("%s", k.version);
 	TH_LOG("model: %s, ALLOC_HIGHATOMIC %s", wm_era_name(k.rules.era),
 	       k.rules.highatomic_needs_high ? "only with __GFP_HIGH" : "for any non-blocking order > 0");
-	ftr_param_str(&self->s.res, "wm_era", wm_era_name(k.rules.era));
+	ftr_param_str(self->s.res, "wm_era", wm_era_name(k.rules.era));
 	/* small per-cpu lists: a fill's pages come from them first, uncounted */
 	ASSERT_EQ(0, sysctl_set(&self->s.sysctls, "vm/percpu_pagelist_high_fraction", "100000"));
 	/* the module resolves the names; the value comes back in the step record */
@@ -658,17 +658,16 @@ TEST_F_TIMEOUT(scenario, watermark_check_predicts_outcome, 600)
 		EXPECT_GT(t.pass[m][1], 0);
 		EXPECT_GT(t.fail[m][1], 0);
 		snprintf(name, sizeof(name), "mask%d.pass", m);
-		ftr_metric(&self->s.res, name, t.pass[m][0] + t.pass[m][1], "", FTR_NEUTRAL);
+		ftr_metric(self->s.res, name, t.pass[m][0] + t.pass[m][1], "", FTR_NEUTRAL);
 		snprintf(name, sizeof(name), "mask%d.fail", m);
-		ftr_metric(&self->s.res, name, t.fail[m][0] + t.fail[m][1], "", FTR_NEUTRAL);
+		ftr_metric(self->s.res, name, t.fail[m][0] + t.fail[m][1], "", FTR_NEUTRAL);
 	}
 	/* a model without lowmem_reserve or without the lists would have been caught */
 	EXPECT_GT(t.lowmem_reserve_decided, 0);
 	EXPECT_GT(t.list_decided, 0);
-	ftr_metric(&self->s.res, "observations", t.observations, "", FTR_NEUTRAL);
-	ftr_metric(&self->s.res, "min_pass_margin", (double)t.min_pass_margin, "pages", FTR_NEUTRAL);
-	ftr_metric(&self->s.res, "min_fail_margin", (double)t.min_fail_margin, "pages", FTR_NEUTRAL);
-	SCENARIO_FINISH(&self->s);
+	ftr_metric(self->s.res, "observations", t.observations, "", FTR_NEUTRAL);
+	ftr_metric(self->s.res, "min_pass_margin", (double)t.min_pass_margin, "pages", FTR_NEUTRAL);
+	ftr_metric(self->s.res, "min_fail_margin", (double)t.min_fail_margin, "pages", FTR_NEUTRAL);
 }
 
 TEST_HARNESS_MAIN

@@ -21,6 +21,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "case_results.h"
 #include "meminfo.h"
 #include "procfile.h"
 #include "zoneinfo.h"
@@ -59,6 +60,25 @@ static inline int wlt_status(int st)
 	return -1;
 }
 
+/*
+ * Every workload command a case runs is a parameter of its result file
+ * (case_results.h): "cmd1", "cmd2", ... in order.
+ */
+static inline void wlt_record_cmd(char *const argv[])
+{
+	static int nr;
+	char key[16], cmd[160];
+	size_t used = 0;
+
+	for (int i = 0; argv[i] && used < sizeof(cmd); i++) {
+		const char *a = i ? argv[i] : (strrchr(argv[0], '/') ? strrchr(argv[0], '/') + 1 : argv[0]);
+
+		used += (size_t)snprintf(cmd + used, sizeof(cmd) - used, "%s%s", i ? " " : "", a);
+	}
+	snprintf(key, sizeof(key), "cmd%d", ++nr);
+	ftr_param_str(ft_case_run(), key, cmd);
+}
+
 /* Run argv to completion; its stdout (truncated to outlen) into out. */
 static inline int wlt_run(char *const argv[], char *out, size_t outlen)
 {
@@ -66,6 +86,7 @@ static inline int wlt_run(char *const argv[], char *out, size_t outlen)
 	size_t len = 0;
 	pid_t pid;
 
+	wlt_record_cmd(argv);
 	if (pipe2(p, O_CLOEXEC))
 		return -1;
 	pid = fork();
@@ -107,6 +128,7 @@ static inline pid_t wlt_spawn(char *const argv[], int *errfd)
 	int p[2];
 	pid_t pid;
 
+	wlt_record_cmd(argv);
 	if (pipe2(p, O_CLOEXEC))
 		return -1;
 	pid = fork();

@@ -89,6 +89,9 @@ TEST(result_file_round_trip)
 	ftr_metric(&r, "success_rate", 70.0, "%", FTR_HIGHER);
 	ftr_latency_from_samples(&lat, ns, 3);
 	ftr_latency(&r, &lat);
+	snprintf(lat.name, sizeof(lat.name), "probe");
+	lat.failure_expected = true;
+	ftr_latency(&r, &lat);
 	if (!access("/proc/buddyinfo", R_OK)) {
 		EXPECT_EQ(0, ftr_timeline_sample(&r));
 		EXPECT_EQ(0, ftr_timeline_sample(&r));
@@ -112,6 +115,9 @@ TEST(result_file_round_trip)
 	EXPECT_STREQ("higher", jr_str(jr_path(&v, "metrics.success_rate.better"), ""));
 	EXPECT_EQ(70, jr_num(jr_get(jr_at(jr_get(&v, "latency"), 0), "success_rate"), -1));
 	EXPECT_EQ(7000, jr_num(jr_get(jr_at(jr_get(&v, "latency"), 0), "p50_ns"), -1));
+	/* only a probe meant to fail says so */
+	EXPECT_EQ(NULL, jr_get(jr_at(jr_get(&v, "latency"), 0), "failure_expected"));
+	EXPECT_TRUE(jr_is(jr_get(jr_at(jr_get(&v, "latency"), 1), "failure_expected"), JR_BOOL));
 	EXPECT_TRUE(jr_is(jr_get(&v, "health"), JR_OBJECT));
 	EXPECT_TRUE(jr_is(jr_path(&v, "health.ok"), JR_BOOL));
 	EXPECT_TRUE(jr_is(jr_path(&v, "alloc_failures.reports"), JR_ARRAY));
@@ -152,7 +158,7 @@ TEST(snapshot_now_replaces_before_and_keeps_after)
 	/* the file has the two snapshots the test took, not ones of begin/end */
 	snprintf(path, sizeof(path), "%s/unit.snapshot_now.json", dir);
 	ASSERT_EQ(0, jr_parse_file(path, &v, err, sizeof(err))) TH_LOG("%s", err);
-	/* (times are printed with 6 digits: compare the interval, not the stamps) */
+	/* the interval between the two snapshots the test took */
 	EXPECT_LT(fabs(jr_num(jr_path(&v, "delta.seconds"), -1) - (t_after - t_before)), 1e-4);
 	jr_free(&v);
 	unlink(path);

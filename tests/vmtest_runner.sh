@@ -1,7 +1,8 @@
 #!/bin/bash
 # Tests of scripts/vmtest itself, on real Debian kernels: what it runs, the
 # exit statuses bisect relies on (the command's; 125 for a VM failure), and
-# the VM features the scenarios need (NUMA nodes, scratch disk, results).
+# the VM features the scenarios need (NUMA nodes, scratch disk, results);
+# and the runners' lab safety (tests/lab_safety.sh).
 # Prints TAP and a "# runner totals:" line like scripts/run-suite.
 set -uo pipefail
 
@@ -18,7 +19,7 @@ check() { local name=$1; shift; if "$@"; then ok "$name"; else not_ok "$name" "f
 vm() { "$vmtest" --results "$tmp/r$n" "$@" </dev/null 2>"$tmp/err"; }
 
 echo "TAP version 13"
-echo "1..14"
+echo "1..16"
 
 out=$(vm --kernel 6.1 -- uname -r)
 rc=$?
@@ -93,6 +94,15 @@ check "results_dir_gets_console_dmesg_and_guest_files" test -s "$r/console.log" 
 out=$(vm --kernel "$kernel" -- sh -c 'p=/tmp/warns; printf "#!/bin/sh\necho \"WARNING: CPU: 0 PID: 1 at mm/page_alloc.c:1 fake\" > /dev/kmsg\n" > $p; chmod +x $p
 	scripts/run-suite $p; echo "rc=$?"')
 check "health_guard_fails_a_test_that_warned" test -n "$(echo "$out" | grep -E '^not ok 1 selftests: fragtest: warns')" -a -n "$(echo "$out" | grep -E '^rc=1$')" -a -n "$(echo "$out" | grep -E 'health guard: kernel log reports a problem')"
+
+# Lab safety of both runners: kill -9 each one mid-test (tests/lab_safety.sh).
+out=$("$top/tests/lab_safety.sh" "$kernel" 2>&1)
+if [[ $? -eq 0 ]]; then
+	ok "lab_safety_watchdog_cleans_up_after_killed_runners"
+else
+	mapfile -t lines < <(echo "$out" | grep -E '^not ok|^# ')
+	not_ok "lab_safety_watchdog_cleans_up_after_killed_runners" "${lines[@]}"
+fi
 
 echo "# runner totals: pass:$pass fail:$fail skip:0"
 [[ $fail -eq 0 ]]

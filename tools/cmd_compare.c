@@ -21,6 +21,7 @@ struct thresholds {
 	double latency_pct;	/* p50/p99 increase */
 	double min_latency_ns;	/* ignore latency changes smaller than this */
 	double success_points;	/* success-rate drop in percentage points */
+	double min_samples;	/* fewer attempts: percentiles shown, not judged */
 };
 
 /* Counters shown by default: the allocator's effort and outcome. */
@@ -287,6 +288,13 @@ static const struct jr_value *find_latency(const struct jr_value *doc, const cha
 	return NULL;
 }
 
+static bool failure_expected(const struct jr_value *lat)
+{
+	const struct jr_value *v = jr_get(lat, "failure_expected");
+
+	return jr_is(v, JR_BOOL) && v->boolean;
+}
+
 static void do_latency(struct ctx *c, const char **names, size_t n)
 {
 	static const char *const fields[] = { "p50_ns", "p90_ns", "p99_ns" };
@@ -309,6 +317,7 @@ static void do_latency(struct ctx *c, const char **names, size_t n)
 			const struct jr_value *lb = find_latency(tb->doc, lname);
 			char what[160];
 			double va, vb;
+			bool few;
 
 			if (!lb)
 				continue;
@@ -318,9 +327,16 @@ static void do_latency(struct ctx *c, const char **names, size_t n)
 				enum change ch = va - vb > c->th.success_points ? REGRESSED :
 						 vb - va > c->th.success_points ? IMPROVED : SAME;
 
+				/* a probe meant to fail: more successes is not better */
+				if (ch != SAME && (failure_expected(la) || failure_expected(lb)))
+					ch = CHANGED;
+
 				snprintf(what, sizeof(what), "%s success", lname);
 				row(c, names[i], what, "%", va, vb, ch, true);
 			}
+			/* a percentile of a handful of samples is one sample's noise */
+			few = jr_num(jr_get(la, "attempts"), 0) < c->th.min_samples ||
+			      jr_num(jr_get(lb, "attempts"), 0) < c->th.min_samples;
 			for (size_t f = 0; f < sizeof(fields) / sizeof(fields[0]); f++) {
 				enum change ch;
 
@@ -333,6 +349,8 @@ static void do_latency(struct ctx *c, const char **names, size_t n)
 					ch = SAME;
 				/* the tail is the noisiest number: shown, judged on request */
 				if (!strcmp(fields[f], "p99_ns") && !c->judge_p99 && ch != SAME)
+					ch = CHANGED;
+				if (few && ch != SAME)
 					ch = CHANGED;
 				snprintf(what, sizeof(what), "%s %.3s", lname, fields[f]);
 				row(c, names[i], what, "ns", va, vb, ch, false);
@@ -442,6 +460,8 @@ static void usage(FILE *out)
 		"  --judge-p99            flag p99 increases too (shown, not judged, by default)\n"
 		"  --min-latency-ns NS    ignore latency changes smaller than NS (default 10000)\n"
 		"  --success-threshold PT success-rate drop in points flagged (default 5)\n"
+		"  --min-samples N        judge latency only over at least N attempts in both runs\n"
+		"                         (default 10; fewer are shown, not judged)\n"
 		"  --all-counters         every vmstat counter that moved, not only the key ones\n"
 		"exit status: 0 no regression, 1 regression found, 2 usage or unreadable input\n");
 }
@@ -459,7 +479,7 @@ static bool parse_nonneg(const char *s, double *out)
 
 int cmd_compare(int argc, char **argv)
 {
-	enum { O_JSON = 256, O_TH, O_LAT, O_MINLAT, O_SUCC, O_ALL, O_P99 };
+	enum { O_JSON = 256, O_TH, O_LAT, O_MINLAT, O_SUCC, O_ALL, O_P99, O_MINS };
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, O_JSON },
 		{ "threshold", required_argument, NULL, O_TH },
@@ -468,10 +488,11 @@ int cmd_compare(int argc, char **argv)
 		{ "success-threshold", required_argument, NULL, O_SUCC },
 		{ "all-counters", no_argument, NULL, O_ALL },
 		{ "judge-p99", no_argument, NULL, O_P99 },
+		{ "min-samples", required_argument, NULL, O_MINS },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct ctx c = { .th = { 10, 50, 10000, 5 } };
+	struct ctx c = { .th = { 10, 50, 10000, 5, 10 } };
 	struct ftr_loaded_run a, b;
 	const char **names;
 	char err[600];
@@ -490,6 +511,7 @@ int cmd_compare(int argc, char **argv)
 		case O_LAT: dst = &c.th.latency_pct; break;
 		case O_MINLAT: dst = &c.th.min_latency_ns; break;
 		case O_SUCC: dst = &c.th.success_points; break;
+		case O_MINS: dst = &c.th.min_samples; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}
@@ -536,12 +558,14 @@ int cmd_compare(int argc, char **argv)
 		json_double(&c.w, "latency_pct", c.th.latency_pct);
 		json_double(&c.w, "min_latency_ns", c.th.min_latency_ns);
 		json_double(&c.w, "success_points", c.th.success_points);
+		json_double(&c.w, "min_samples", c.th.min_samples);
 		json_bool(&c.w, "judge_p99", c.judge_p99);
 		json_object_end(&c.w);
 	} else {
 		printf("fragtest compare (regression: metric worse by >%g%%, p50/p90 latency up by "
-		       ">%g%% and >%gns, success rate down by >%g points)\n",
-		       c.th.metric_pct, c.th.latency_pct, c.th.min_latency_ns, c.th.success_points);
+		       ">%g%% and >%gns over >=%g attempts, success rate down by >%g points)\n",
+		       c.th.metric_pct, c.th.latency_pct, c.th.min_latency_ns, c.th.min_samples,
+		       c.th.success_points);
 	}
 	run_header(&c, "A", &a);
 	run_header(&c, "B", &b);
