@@ -66,6 +66,8 @@ else
 		--scratch 2G -- sh -c "cp -a $inst /tmp/k && cd /tmp/k && ./run_kselftest.sh -l >/dev/null && FRAGTEST_RESULTS=$tmp/results ./run_kselftest.sh" \
 		</dev/null >"$tmp/vm.log" 2>&1
 	rc=$?
+	# kept for a look with a lab's parser (the tree itself is removed)
+	mkdir -p "$top/results" && cp "$tmp/vm.log" "$top/results/installed-tree-$vm.log"
 	ran=$(grep -cE '^(not )?ok [0-9]+ selftests: fragtest: ' "$tmp/vm.log")
 	if [[ $rc -ne 125 && $ran -eq $(echo "$want" | wc -l) ]]; then
 		ok installed_tree_in_vm
