@@ -904,8 +904,13 @@ void dx_diagnose(const struct rp_report *r, struct dx_result *d)
 	memset(d, 0, sizeof(*d));
 	d->deciding = -1;
 	d->era = dx_report_era(r, &d->kv, d->era_note, sizeof(d->era_note));
-	/* the release's sublevel when printed: stable branches took later rules */
-	if (!r->kernel_version[0] || !wm_rules_for_version(r->kernel_version, &d->wm_rules))
+	/*
+	 * The release's sublevel when printed: stable branches took later rules.
+	 * A Debian ABI name ("6.1.0-56") hides it; the upstream release after
+	 * "Debian" on the same line has it.
+	 */
+	if (!(r->kernel_upstream[0] && wm_rules_for_version(r->kernel_upstream, &d->wm_rules)) &&
+	    !(r->kernel_version[0] && wm_rules_for_version(r->kernel_version, &d->wm_rules)))
 		wm_rules_for(d->kv, -1, &d->wm_rules);
 	d->wm_era = d->wm_rules.era;
 	d->have_mask = r->have_mode;

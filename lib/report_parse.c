@@ -717,6 +717,30 @@ static bool parse_header(struct parser *ps, const char *s, const char *e, int li
 	return true;
 }
 
+/*
+ * Debian's version string after the release: "#1 SMP PREEMPT_DYNAMIC Debian
+ * 6.1.192-2" or "#1  Debian 6.12.117-1~deb12u1": keep "A.B.C" when it has
+ * exactly that form (three numbers, then '-' or the end of the word).
+ */
+static void parse_debian_upstream(struct rp_report *r, const char *s, const char *e)
+{
+	const char *p = find(s, e, "Debian "), *w;
+	int dots = 0;
+
+	if (!p)
+		return;
+	w = p = p + 7;
+	while (p < e && (isdigit((unsigned char)*p) || *p == '.')) {
+		if (*p == '.' && (p == w || p[-1] == '.'))
+			return;
+		dots += *p == '.';
+		p++;
+	}
+	if (dots != 2 || p[-1] == '.' || (p < e && *p != '-' && !is_space(*p)))
+		return;
+	copy_field(r->kernel_upstream, sizeof(r->kernel_upstream), w, p);
+}
+
 /* "CPU: 0 PID: 2164 Comm: x Tainted: P O 4.19.176 #2", "Pid: 1, comm: x Not tainted 2.6.32 #1" */
 static bool parse_cpu_line(struct rp_report *r, const char *s, const char *e)
 {
@@ -752,6 +776,7 @@ static bool parse_cpu_line(struct rp_report *r, const char *s, const char *e)
 			break;
 		}
 	}
+	parse_debian_upstream(r, p, e);
 	return true;
 }
 

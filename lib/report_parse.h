@@ -52,6 +52,12 @@ struct rp_report {
 	char comm[64];
 	int pid;			/* -1 unknown */
 	char kernel_version[64];	/* "" when not printed */
+	/*
+	 * The upstream release a distribution's ABI name is built from, when the
+	 * line names it ("6.1.0-56-amd64 #1 Debian 6.1.192-2" -> "6.1.192"):
+	 * stable updates change the rules inside one ABI name. "" otherwise.
+	 */
+	char kernel_upstream[32];
 	bool vmalloc;
 	long vmalloc_size;		/* bytes, -1 unknown */
 	int order;			/* -1 unknown (vmalloc without order) */

@@ -254,11 +254,14 @@ static const struct { const char *file; enum dx_cause cause; } causes[] = {
 TEST_F(dx, debian_kernels_order3_atomic_fragmentation)
 {
 	static const struct {
-		const char *file, *version;
+		const char *file, *version, *upstream;
 		uint32_t mode;
+		enum wm_era wm_era;	/* 6.1.192 runs the 6.3 rules (stable backports) */
 	} cases[] = {
-		{ FIXTURES "debian-6.1-order3-atomic.log", "6.1.0-56-amd64", 0xa20 },
-		{ FIXTURES "debian-6.12-order3-atomic.log", "6.12.117+deb12-amd64", 0x820 },
+		{ FIXTURES "debian-6.1-order3-atomic.log", "6.1.0-56-amd64", "6.1.192", 0xa20,
+		  WM_ERA_RESERVES },
+		{ FIXTURES "debian-6.12-order3-atomic.log", "6.12.117+deb12-amd64", "6.12.117", 0x820,
+		  WM_ERA_FREE_HIGHATOMIC },
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -273,6 +276,7 @@ TEST_F(dx, debian_kernels_order3_atomic_fragmentation)
 		EXPECT_EQ(cases[i].mode, r->mode);
 		EXPECT_STREQ("GFP_ATOMIC", r->mode_names);
 		EXPECT_STREQ(cases[i].version, r->kernel_version);
+		EXPECT_STREQ(cases[i].upstream, r->kernel_upstream);
 		EXPECT_STREQ("order3_atomic_f", r->comm);
 		z = zone(r, 0, "DMA32");
 		ASSERT_NE(NULL, z);
@@ -283,6 +287,7 @@ TEST_F(dx, debian_kernels_order3_atomic_fragmentation)
 								    self->d->summary);
 		EXPECT_TRUE(self->d->decode_matches);
 		EXPECT_FALSE(self->d->sem.can_direct_reclaim);
+		EXPECT_EQ(cases[i].wm_era, self->d->wm_era) TH_LOG("%s", cases[i].file);
 	}
 }
 

@@ -202,6 +202,7 @@ static void json_report(struct json_writer *w, const char *file, const struct rp
 	else
 		json_null(w, "pid");
 	json_str_or_null(w, "kernel_version", r->kernel_version);
+	json_str_or_null(w, "kernel_upstream", r->kernel_upstream);
 	json_string(w, "layout", d->era->id);
 	json_string(w, "layout_note", d->era_note);
 	json_string(w, "watermark_model", wm_era_name(d->wm_era));
@@ -268,9 +269,10 @@ static void text_report(FILE *out, const char *file, int idx, const struct rp_re
 	fprintf(out, "task:     %s%s", r->comm[0] ? r->comm : "?", r->pid >= 0 ? "" : "\n");
 	if (r->pid >= 0)
 		fprintf(out, " (pid %d)\n", r->pid);
-	fprintf(out, "kernel:   %s (layout %s-%s; %s)\n",
-		r->kernel_version[0] ? r->kernel_version : "not printed", d->era->id, d->era->last,
-		d->era_note);
+	fprintf(out, "kernel:   %s%s%s%s (layout %s-%s; %s)\n",
+		r->kernel_version[0] ? r->kernel_version : "not printed",
+		r->kernel_upstream[0] ? " (Debian " : "", r->kernel_upstream,
+		r->kernel_upstream[0] ? ")" : "", d->era->id, d->era->last, d->era_note);
 	if (r->vmalloc)
 		fprintf(out, "request:  vmalloc of %ld bytes%s\n", r->vmalloc_size,
 			r->order >= 0 ? "" : "");
