@@ -12,6 +12,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <glob.h>
 #include <getopt.h>
 #include <math.h>
 #include <stdio.h>
@@ -454,6 +455,42 @@ out:
 	return ret;
 }
 
+/*
+ * The failure reports of the run's kernel logs: dmesg.log of the default VM
+ * and dmesg.<profile>.log of each VM profile's boot (scripts/vmtest-suite).
+ */
+static void kernel_logs(FILE *f, const char *dir)
+{
+	char pattern[4200];
+	glob_t g;
+	bool any = false;
+
+	snprintf(pattern, sizeof(pattern), "%s/dmesg*.log", dir);
+	if (glob(pattern, 0, NULL, &g))
+		g.gl_pathc = 0;
+	for (size_t i = 0; i < g.gl_pathc; i++) {
+		const char *name = strrchr(g.gl_pathv[i], '/') + 1;
+		struct jr_value reports;
+
+		if (log_reports(g.gl_pathv[i], &reports))
+			continue;
+		/* the first section is the one the page's links point to */
+		fprintf(f, "<h2%s>Page allocation failure reports in ",
+			any ? "" : " id='failure-reports'");
+		esc(f, name);
+		fprintf(f, " (%zu)</h2>\n", reports.n);
+		reports_table(f, &reports);
+		jr_free(&reports);
+		any = true;
+	}
+	if (g.gl_pathc)
+		globfree(&g);
+	if (!any)
+		fputs("<h2 id='failure-reports'>Page allocation failure reports in the run's "
+		      "kernel log</h2>\n<p class='muted'>none (or no dmesg.log)</p>\n", f);
+}
+
+
 static const char *const shown_counters[] = {
 	"compact_stall", "compact_fail", "compact_success", "compact_migrate_scanned",
 	"compact_free_scanned", "compact_daemon_wake", "kcompactd_wake", "allocstall_dma32",
@@ -786,7 +823,6 @@ static int write_html(FILE *f, const struct ftr_loaded_run *run)
 {
 	int pass = 0, fail = 0, skip = 0;
 	char path[4200];
-	struct jr_value reports;
 	struct text_buf ktap;
 
 	for (size_t i = 0; i < run->nr_tests; i++) {
@@ -847,16 +883,7 @@ static int write_html(FILE *f, const struct ftr_loaded_run *run)
 	}
 
 	watch_files(f, run->dir);
-	snprintf(path, sizeof(path), "%s/dmesg.log", run->dir);
-	if (!log_reports(path, &reports)) {
-		fprintf(f, "<h2 id='failure-reports'>Page allocation failure reports in the run's "
-			"kernel log (%zu)</h2>\n", reports.n);
-		reports_table(f, &reports);
-		jr_free(&reports);
-	} else {
-		fputs("<h2 id='failure-reports'>Page allocation failure reports in the run's "
-		      "kernel log</h2>\n<p class='muted'>none (or no dmesg.log)</p>\n", f);
-	}
+	kernel_logs(f, run->dir);
 
 	snprintf(path, sizeof(path), "%s/ktap.log", run->dir);
 	if (!text_read_file(path, &ktap)) {
