@@ -70,6 +70,23 @@ FIXTURE_TEARDOWN_PARENT(gfp_semantics)
 	scen_teardown(&self->s);
 }
 
+/*
+ * A failing try that should report waits for warn_alloc's window (one report
+ * per 10 s): after building the state, so the build's seconds count towards
+ * the wait. The state holds meanwhile (every group keeps a pinned page), and
+ * scen_build_and_try() checks it again in the try's own buddy record.
+ */
+static bool wait_for_report_window;
+
+static int build_then_wait(struct scenario *s, char *why, size_t len)
+{
+	int err = scen_build_unmovable4(s, why, len);
+
+	if (!err && wait_for_report_window)
+		scen_wait_report_window();
+	return err;
+}
+
 /* The try's own call: the last traced one of its order and mask. */
 static const struct alloc_call *try_call(const struct scen_obs *o, const char *mask, int order)
 {
@@ -87,10 +104,9 @@ TEST_F_TIMEOUT(gfp_semantics, allocator_path, 300)
 	struct scen_obs o;
 	bool nowarn;
 
-	if (costly)
-		scen_wait_report_window();
+	wait_for_report_window = costly;
 	ASSERT_EQ(0, scen_build_and_try(_metadata, &self->s, &o, mask, scen_first_try_below4,
-					scen_build_unmovable4,
+					build_then_wait,
 					"try api=alloc_pages gfp=%s order=%d", mask, order))
 		TH_LOG("%s", self->s.c.reply);
 	ASSERT_TRUE(ftc_get_str(ftc_record(self->s.c.reply, "step", TRY_STEP, 0), "gfp_names",
