@@ -48,6 +48,15 @@ static const char *const events[] = {
 };
 #define NR_EVENTS (sizeof(events) / sizeof(events[0]))
 
+/* trace_alloc_nodes(): each prints the node first, as "node=N" or "nid=N" */
+static const char *const node_events[] = {
+	"vmscan/mm_vmscan_wakeup_kswapd",
+	"vmscan/mm_vmscan_lru_shrink_inactive",
+	"compaction/mm_compaction_suitable",
+	"compaction/mm_compaction_deferred",
+};
+#define NR_NODE_EVENTS (sizeof(node_events) / sizeof(node_events[0]))
+
 static void disable_events(const char *dir)
 {
 	char f[160];
@@ -56,6 +65,28 @@ static void disable_events(const char *dir)
 		snprintf(f, sizeof(f), "events/%s/enable", events[i]);
 		write_str(dir, f, "0");
 	}
+	for (size_t i = 0; i < NR_NODE_EVENTS; i++) {
+		snprintf(f, sizeof(f), "events/%s/enable", node_events[i]);
+		write_str(dir, f, "0");
+	}
+}
+
+/* Filter an event of the instance to pid and enable it. */
+static int enable_event(const struct trace_instance *ti, const char *event, const char *filter,
+			char *why, size_t whylen)
+{
+	char f[160];
+	int ret;
+
+	snprintf(f, sizeof(f), "events/%s/filter", event);
+	ret = write_str(ti->dir, f, filter);
+	if (!ret) {
+		snprintf(f, sizeof(f), "events/%s/enable", event);
+		ret = write_str(ti->dir, f, "1");
+	}
+	if (ret)
+		snprintf(why, whylen, "cannot enable %s: %s", event, strerror(-ret));
+	return ret;
 }
 
 void trace_remove_stale(const char *name)
@@ -76,7 +107,7 @@ int trace_alloc_start(struct trace_instance *ti, const char *name, int pid, int 
 		      char *why, size_t whylen)
 {
 	const char *root = tracing_root();
-	char f[160], filter[96];
+	char filter[96];
 	int ret;
 
 	memset(ti, 0, sizeof(*ti));
@@ -100,17 +131,29 @@ int trace_alloc_start(struct trace_instance *ti, const char *name, int pid, int 
 				 min_order, pid);
 		else
 			snprintf(filter, sizeof(filter), "common_pid == %d", pid);
-		snprintf(f, sizeof(f), "events/%s/filter", events[i]);
-		ret = write_str(ti->dir, f, filter);
-		if (!ret) {
-			snprintf(f, sizeof(f), "events/%s/enable", events[i]);
-			ret = write_str(ti->dir, f, "1");
-		}
+		ret = enable_event(ti, events[i], filter, why, whylen);
 		if (ret) {
-			snprintf(why, whylen, "cannot enable %s: %s", events[i], strerror(-ret));
 			trace_stop(ti);
 			return ret;
 		}
+	}
+	return 0;
+}
+
+int trace_alloc_nodes(struct trace_instance *ti, int pid, char *why, size_t whylen)
+{
+	char filter[64];
+
+	if (!ti->created) {
+		snprintf(why, whylen, "no trace instance");
+		return -ENOENT;
+	}
+	snprintf(filter, sizeof(filter), "common_pid == %d", pid);
+	for (size_t i = 0; i < NR_NODE_EVENTS; i++) {
+		int ret = enable_event(ti, node_events[i], filter, why, whylen);
+
+		if (ret)
+			return ret;
 	}
 	return 0;
 }
@@ -198,18 +241,47 @@ void page_alloc_count(const char *text, size_t len, const char *gfp,
 	}
 }
 
+/*
+ * The node a node_events line names ("mm_compaction_suitable: node=1 ...",
+ * "mm_vmscan_wakeup_kswapd: nid=1 ..."): its id, -1 for another line.
+ */
+static int event_node(const char *line, size_t llen)
+{
+	static const char *const names[] = {
+		"mm_vmscan_wakeup_kswapd: nid=", "mm_vmscan_lru_shrink_inactive: nid=",
+		"mm_compaction_suitable: node=", "mm_compaction_deferred: node=",
+	};
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		size_t nlen = strlen(names[i]);
+		const char *p = memmem(line, llen, names[i], nlen);
+		int node;
+
+		if (p && sscanf(p + nlen, "%d", &node) == 1 && node >= 0)
+			return node;
+	}
+	return -1;
+}
+
 size_t alloc_calls_parse(const char *text, size_t len, struct alloc_call *out, size_t max,
 			 size_t *total)
 {
 	struct line_iter it;
 	const char *line;
 	size_t llen, n = 0, all = 0;
-	int reclaims = 0, compactions = 0;
+	int reclaims = 0, compactions = 0, node;
+	unsigned long long nodes = 0;
 
 	line_iter_init(&it, text, len);
 	while (line_next(&it, &line, &llen)) {
 		struct alloc_call c;
 
+		node = event_node(line, llen);
+		if (node >= 0) {
+			if (node < 64)
+				nodes |= 1ULL << node;
+			continue;
+		}
 		if (memmem(line, llen, "mm_vmscan_direct_reclaim_begin:", 31)) {
 			reclaims++;
 			continue;
@@ -222,7 +294,9 @@ size_t alloc_calls_parse(const char *text, size_t len, struct alloc_call *out, s
 			continue;
 		c.reclaims = reclaims;
 		c.compactions = compactions;
+		c.nodes = nodes;
 		reclaims = compactions = 0;
+		nodes = 0;
 		/* keep the last max calls: the call under test comes last */
 		if (max && n == max) {
 			memmove(out, out + 1, (max - 1) * sizeof(*out));

@@ -7,6 +7,13 @@
  *   kmem:mm_page_alloc                       one per __alloc_pages call, at its end
  *   vmscan:mm_vmscan_direct_reclaim_begin    in the allocating task, before it
  *   compaction:mm_compaction_try_to_compact_pages   likewise
+ * and, on request (trace_alloc_nodes()), the events that name the node a
+ * call's slow path works on, also logged in the allocating task:
+ *   vmscan:mm_vmscan_wakeup_kswapd           a kswapd the call woke
+ *   vmscan:mm_vmscan_lru_shrink_inactive     a node's LRU direct reclaim scanned
+ *   compaction:mm_compaction_suitable        a zone direct compaction (or
+ *                                            reclaim's compaction check) considered
+ *   compaction:mm_compaction_deferred        a zone it skipped as deferred
  */
 #ifndef FRAGTEST_TRACEFS_H
 #define FRAGTEST_TRACEFS_H
@@ -28,6 +35,11 @@ struct trace_instance {
  */
 int trace_alloc_start(struct trace_instance *ti, const char *name, int pid, int min_order,
 		      char *why, size_t whylen);
+/*
+ * Also enable the node-naming events above for process pid, so that
+ * alloc_calls_parse() fills alloc_call.nodes. 0 or -errno with why.
+ */
+int trace_alloc_nodes(struct trace_instance *ti, int pid, char *why, size_t whylen);
 /* Empty the instance's buffer. */
 int trace_clear(const struct trace_instance *ti);
 /* The instance's buffer as text (does not consume it). */
@@ -59,6 +71,13 @@ struct alloc_call {
 	char gfp[128];		/* gfp_flags as printed */
 	int reclaims;		/* direct reclaim entries during the call */
 	int compactions;	/* direct compaction entries during the call */
+	/*
+	 * Nodes (bit per node id, ids >= 64 not kept) named by the kswapd
+	 * wakeups, direct reclaim and compaction events logged during the
+	 * call; 0 without trace_alloc_nodes() or when the call found its page
+	 * in the fast path.
+	 */
+	unsigned long long nodes;
 };
 
 /*

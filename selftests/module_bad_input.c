@@ -10,6 +10,7 @@
 
 #include "kselftest_harness.h"
 #include "module_fixture.h"
+#include "nodes.h"
 
 FIXTURE(bad_input) {
 	struct ft_client c;
@@ -179,40 +180,16 @@ TEST_F_TIMEOUT(bad_input, ranges_and_limits, 300)
 	check_clean(_metadata, self);
 }
 
-/* Members of a sysfs node list such as "0-1,3" as bits. */
-static uint64_t node_list(const char *s)
-{
-	uint64_t bits = 0;
-	char *end;
-
-	while (*s && *s != '\n') {
-		long a = strtol(s, &end, 10), b = a;
-
-		if (end == s)
-			break;
-		if (*end == '-')
-			b = strtol(end + 1, &end, 10);
-		for (long n = a; n <= b && n < 64; n++)
-			bits |= 1ULL << n;
-		s = *end == ',' ? end + 1 : end;
-	}
-	return bits;
-}
-
 /* A memoryless node, where the machine has one. */
 TEST_F_TIMEOUT(bad_input, node_without_memory, 120)
 {
-	struct text_buf online = { 0 }, mem = { 0 };
-	uint64_t without;
+	uint64_t online, mem, without;
 	char req[64];
 	int node;
 
-	if (text_read_file("/sys/devices/system/node/online", &online) ||
-	    text_read_file("/sys/devices/system/node/has_memory", &mem))
+	if (nodes_read("online", &online) || nodes_read("has_memory", &mem))
 		SKIP(return, "no NUMA node information in sysfs");
-	without = node_list(online.data) & ~node_list(mem.data);
-	text_free(&online);
-	text_free(&mem);
+	without = online & ~mem;
 	if (!without)
 		SKIP(return, "every online node has memory here");
 	node = __builtin_ctzll(without);

@@ -304,17 +304,30 @@ static inline int scen_build_and_try(struct __test_metadata *_metadata, struct s
  * order-k allocations, held, run until the allocator has nothing left to give
  * (one fails: it went through reclaim and compaction); a last drain takes
  * what merged meanwhile. What stays free is in blocks below order k, in
- * groups holding a page that cannot move.
+ * groups holding a page that cannot move. node >= 0: on that node only.
  */
 #define SCEN_FLUSH_TRIES 64
-static inline int scen_build_unmovable(struct scenario *s, int k, char *why, size_t len)
+static inline int scen_build_unmovable_node(struct scenario *s, int k, int node, char *why,
+					    size_t len)
 {
+	char where[16] = "", flush[64] = "";
 	struct ftc_result r;
-	int err = ftc_request(&s->c,
-			      "pin pattern=group k=%d refs=1; drain above=%d; "
-			      "alloc gfp=GFP_KERNEL|__GFP_NOWARN order=%d count=%d hold=drain; "
-			      "drain above=%d", k, k - 1, k, SCEN_FLUSH_TRIES, k - 1);
+	int err;
 
+	/*
+	 * One node: pin and drain only there, and flush with node-bound
+	 * requests (alloc_pages_node, __GFP_THISNODE), whose reclaim and
+	 * compaction work on that node alone; the others keep their blocks.
+	 */
+	if (node >= 0) {
+		snprintf(where, sizeof(where), "node=%d ", node);
+		snprintf(flush, sizeof(flush), "api=alloc_pages_node node=%d ", node);
+	}
+	err = ftc_request(&s->c,
+			  "pin %spattern=group k=%d refs=1; drain %sabove=%d; "
+			  "alloc %sgfp=GFP_KERNEL|__GFP_NOWARN%s order=%d count=%d hold=drain; "
+			  "drain %sabove=%d", where, k, where, k - 1, flush,
+			  node >= 0 ? "|__GFP_THISNODE" : "", k, SCEN_FLUSH_TRIES, where, k - 1);
 	if (err) {
 		ftc_reason(&s->c, why, len);
 		return err;
@@ -333,6 +346,12 @@ static inline int scen_build_unmovable(struct scenario *s, int k, char *why, siz
 		return -EAGAIN;
 	}
 	return 0;
+}
+
+/* The same on every node. */
+static inline int scen_build_unmovable(struct scenario *s, int k, char *why, size_t len)
+{
+	return scen_build_unmovable_node(s, k, -1, why, len);
 }
 
 /* The state most scenarios share: no free block of order >= 4 anywhere. */

@@ -4,6 +4,7 @@
  * 6.1 and 6.12 kernels (tests/data/proc/, captured with scripts/vmtest), on
  * the buddyinfo of field report 002, and on malformed input.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,7 @@
 
 #include "buddyinfo.h"
 #include "extfrag.h"
+#include "nodes.h"
 #include "pagetypeinfo.h"
 #include "procfile.h"
 #include "snapshot.h"
@@ -506,6 +508,28 @@ TEST(snapshot_from_fixture_and_json)
 	/* a directory without the required files is refused with the reason */
 	EXPECT_NE(0, snapshot_take(&snap, FRAGTEST_SRCDIR "/tests", err, sizeof(err)));
 	EXPECT_NE(NULL, strstr(err, "buddyinfo"));
+}
+
+/* sysfs node lists (/sys/devices/system/node/has_memory ...) */
+TEST(nodelist_sysfs_format)
+{
+	static const char *const bad[] = { "x", "1-", "-1", "2-1", "0,", "0 1", "1\n\n", "0-1,a",
+					   "99999999999999999999" };
+	uint64_t bits = 7;
+
+	EXPECT_EQ(0, nodelist_parse("0\n", &bits));
+	EXPECT_EQ(1ULL, bits);
+	EXPECT_EQ(0, nodelist_parse("0-1,3\n", &bits));
+	EXPECT_EQ(0xbULL, bits);
+	EXPECT_EQ(0, nodelist_parse("1,62-65", &bits));
+	EXPECT_EQ((1ULL << 1) | (3ULL << 62), bits);	/* ids >= 64 dropped */
+	EXPECT_EQ(0, nodelist_parse("\n", &bits));
+	EXPECT_EQ(0ULL, bits);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		const char *text = bad[i];
+
+		EXPECT_EQ(-EINVAL, nodelist_parse(text, &bits)) TH_LOG("'%s'", text);
+	}
 }
 
 TEST_HARNESS_MAIN

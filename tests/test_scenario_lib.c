@@ -90,6 +90,37 @@ TEST(alloc_calls_attribute_reclaim_and_compaction)
 	EXPECT_STREQ("GFP_NOWAIT", calls[0].gfp);
 }
 
+/* node-naming events belong to the next mm_page_alloc event, like reclaim */
+TEST(alloc_calls_collect_nodes)
+{
+	static const char text[] =
+		"  t-5 [000] ..... 1.0: mm_compaction_try_to_compact_pages: order=4 gfp_mask=GFP_KERNEL|__GFP_THISNODE priority=2\n"
+		"  t-5 [000] ..... 1.1: mm_compaction_suitable: node=1 zone=DMA32    order=4 ret=continue\n"
+		"  t-5 [000] ..... 1.2: mm_vmscan_wakeup_kswapd: nid=1 order=4 gfp_flags=GFP_KERNEL|__GFP_THISNODE\n"
+		"  t-5 [000] ..... 1.3: mm_vmscan_direct_reclaim_begin: order=4 gfp_flags=GFP_KERNEL|__GFP_THISNODE\n"
+		"  t-5 [000] ..... 1.4: mm_vmscan_lru_shrink_inactive: nid=1 nr_scanned=32 nr_reclaimed=32 nr_dirty=0 nr_writeback=0 nr_congested=0 nr_immediate=0 nr_activate_anon=0 nr_activate_file=0 nr_ref_keep=0 nr_unmap_fail=0 priority=12 flags=RECLAIM_WB_FILE|RECLAIM_WB_ASYNC\n"
+		"  t-5 [000] ..... 1.5: mm_compaction_try_to_compact_pages: order=4 gfp_mask=GFP_KERNEL|__GFP_THISNODE priority=1\n"
+		"  t-5 [000] ..... 1.6: mm_compaction_deferred: node=1 zone=DMA32    order=4 order_failed=4 consider=1 limit=2\n"
+		"  t-5 [000] ..... 1.7: mm_page_alloc: page=0000000000000000 pfn=0x0 order=4 migratetype=0 gfp_flags=GFP_KERNEL|__GFP_THISNODE\n"
+		"  t-5 [000] ..... 1.8: mm_page_alloc: page=00000000deadbeef pfn=0x4000 order=4 migratetype=0 gfp_flags=GFP_KERNEL\n"
+		"  t-5 [000] ..... 1.9: mm_compaction_suitable: node=0 zone=DMA32    order=4 ret=skipped\n"
+		"  t-5 [000] ..... 2.0: mm_compaction_deferred: node=70 zone=Normal   order=4 order_failed=4 consider=1 limit=2\n"
+		"  t-5 [000] ..... 2.1: mm_vmscan_wakeup_kswapd: nid=2 order=4 gfp_flags=GFP_KERNEL\n"
+		"  t-5 [000] ..... 2.2: mm_page_alloc: page=0000000000000000 pfn=0x0 order=4 migratetype=0 gfp_flags=GFP_KERNEL\n";
+	struct alloc_call calls[8];
+	size_t total, n = alloc_calls_parse(text, strlen(text), calls, 8, &total);
+
+	ASSERT_EQ(3, n);
+	EXPECT_TRUE(calls[0].failed);
+	EXPECT_EQ(2, calls[0].compactions);
+	EXPECT_EQ(1, calls[0].reclaims);
+	EXPECT_EQ(1ULL << 1, calls[0].nodes);
+	EXPECT_FALSE(calls[1].failed);
+	EXPECT_EQ(0ULL, calls[1].nodes);	/* the fast path names no node */
+	/* node 70 does not fit the mask and is left out, node 0 and 2 are kept */
+	EXPECT_EQ((1ULL << 0) | (1ULL << 2), calls[2].nodes);
+}
+
 /* sysctl record on ordinary files: first value wins, restore in reverse. */
 TEST(sysctl_set_and_restore)
 {
