@@ -12,8 +12,8 @@
  * blocks fragments nothing, so every order-9 block found afterwards is one
  * that compaction built by moving the workload's pages.
  *
- * The per-cpu page lists are kept small and fixed for the test
- * (percpu_pagelist_high_fraction, restored by the parent): 6.12 grew them to
+ * The per-cpu page lists are kept small and fixed (SCENARIO_SETUP:
+ * percpu_pagelist_high_fraction, restored by the parent): 6.12 grew them to
  * thousands of pages while the holes were freed and handed them back after
  * the drain, where they merged into order-9/10 blocks compaction never made.
  *
@@ -199,14 +199,12 @@ TEST_F_TIMEOUT(scenario, compaction_recovers_movable, 600)
 	if (access(bin, X_OK))
 		SKIP(return, "%.200s is not built", bin);
 	/*
-	 * Small fixed per-cpu lists. 6.12 lets them grow to thousands of pages
-	 * while the holes are freed and hands them back over the following
-	 * seconds (decay_pcp_high()): ~3500 pages merged into order-9/10 blocks
-	 * between the drain and the write, on the first run after boot.
-	 * A fraction set here also turns that auto-tuning off.
+	 * SCENARIO_SETUP keeps the per-cpu lists small and fixed: 6.12 lets them
+	 * grow to thousands of pages while the holes are freed and hands them
+	 * back over the following seconds (decay_pcp_high()): ~3500 pages merged
+	 * into order-9/10 blocks between the drain and the write, on the first
+	 * run after boot, before the fraction was set.
 	 */
-	if (!access("/proc/sys/vm/percpu_pagelist_high_fraction", W_OK))
-		ASSERT_EQ(0, sysctl_set(&s->sysctls, "vm/percpu_pagelist_high_fraction", "1000000"));
 	/* start from free memory in large blocks: the holes are the only fragmentation */
 	sync();
 	ASSERT_EQ(0, wlt_write_file("/proc/sys/vm/drop_caches", "3"));

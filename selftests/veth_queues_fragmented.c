@@ -195,18 +195,15 @@ FIXTURE_SETUP(veth)
 			SKIP(return, "%ld possible CPUs: veth's default queue arrays reach order 4 "
 			     "only with >= %d (VM profile maxcpus255)", cpus, MIN_DEFAULT_CPUS);
 	}
-	SCENARIO_SETUP(&self->s, id, 4);
 	/*
-	 * Smallest per-cpu lists (4 batches per CPU): free pages on them are
+	 * SCENARIO_SETUP sets the smallest per-cpu lists (4 batches per CPU): free pages on them are
 	 * invisible to /proc/buddyinfo and to pin and drain, and 6.12 lets them
 	 * grow to 1/8 of the zone; once flushed they fill the holes of what pin
 	 * left unpinned (its floor) and merge into blocks up to order 9 (+47 MB
 	 * free after a create measured on 6.12; an order-5 request served from
 	 * the free lists at once on 6.1). See flush_other_cpus().
 	 */
-	if (!access("/proc/sys/vm/percpu_pagelist_high_fraction", W_OK))
-		ASSERT_EQ(0, sysctl_set(&self->s.sysctls, "vm/percpu_pagelist_high_fraction",
-					"1000000"));
+	SCENARIO_SETUP(&self->s, id, 4);
 }
 
 FIXTURE_TEARDOWN_PARENT(veth)

@@ -626,8 +626,7 @@ TEST_F_TIMEOUT(scenario, watermark_check_predicts_outcome, 600)
 	TH_LOG("model: %s, ALLOC_HIGHATOMIC %s", wm_era_name(k.rules.era),
 	       k.rules.highatomic_needs_high ? "only with __GFP_HIGH" : "for any non-blocking order > 0");
 	ftr_param_str(self->s.res, "wm_era", wm_era_name(k.rules.era));
-	/* small per-cpu lists: a fill's pages come from them first, uncounted */
-	ASSERT_EQ(0, sysctl_set(&self->s.sysctls, "vm/percpu_pagelist_high_fraction", "100000"));
+	/* small per-cpu lists (SCENARIO_SETUP): a fill's pages come from them first, uncounted */
 	/* the module resolves the names; the value comes back in the step record */
 	for (int m = 0; m < NR_MASKS; m++) {
 		ASSERT_EQ(0, ftc_request(&self->s.c, "try api=alloc_pages gfp=%s order=0", masks[m]))
