@@ -324,6 +324,8 @@ TEST_F_TIMEOUT(scenario, cma_only_high_order, 600)
 	TH_LOG("pagetypeinfo with the pins held: CMA free in blocks >= order %d: %.1f MiB; largest free order elsewhere %d",
 	       ORDER, MB(held.cma_high), held.other_max);
 	EXPECT_LE(cma_pages / 2, held.cma_high);
+	/* the result file's "after" snapshot shows this state, not the one after free all */
+	ASSERT_EQ(0, ftr_snapshot_now(self->s.res, true));
 
 	/*
 	 * Control: a movable request of the same order and access may use CMA
