@@ -14,22 +14,28 @@
  * its order are in the CMA area, however much of it is free.
  *
  * State, built and tried in one request (kswapd and kcompactd rebuild blocks
- * within milliseconds): an unmovable page pinned in every aligned 8-page
- * group of free memory outside the CMA area (pins cannot take CMA pages, so
- * the pin floor of a zone with CMA is raised by its free CMA pages: the
- * non-CMA part goes down to the usual floor and no further), a reference on
- * a page of every group in use by others, every non-CMA block above order 2
- * drained. The CMA area stays free, in its large blocks.
+ * within milliseconds), and released by the next one before anything else
+ * runs: while it is held, a GFP_KERNEL order-3 allocation outside CMA can
+ * only come from reclaim (opening the trace file needs one on 6.12: a
+ * 32 KiB struct trace_iterator); with a page reference in every group too
+ * (pin refs=1) one ended in the OOM killer. The state: an unmovable page
+ * pinned in every aligned 8-page group of free memory outside the CMA area
+ * (pins cannot take CMA pages, so the pin floor of a zone with CMA is
+ * raised by its free CMA pages: the non-CMA part goes down to the usual
+ * floor and no further), every non-CMA block above order 2 drained, again
+ * before the control (kswapd, woken by the failed try, may have freed some).
+ * The CMA area stays free, in its large blocks.
  *
  * Asserted: the state from the module's record taken just before the try
  * (no free block of order >= 3 on any list but the CMA one, in any zone; at
  * least half of the CMA area free in blocks of order >= 3) and from
- * /proc/pagetypeinfo (CMA pageblocks exist, with free blocks of order >= 3);
- * the outcome (fails); the path (no direct reclaim or compaction, no OOM
- * kill; the traced order-3 attempt failed); the report (one, order:3,
- * GFP_ATOMIC, free_cma as large). Control: in the same pinned state a
- * movable request of the same order and access (GFP_ATOMIC|__GFP_MOVABLE)
- * succeeds, and its page lies in a CMA pageblock.
+ * /proc/pagetypeinfo before it (CMA pageblocks cover the area, at least
+ * half of it free in blocks of order >= 3); the outcome (fails); the path
+ * (no direct reclaim or compaction, no OOM kill; the traced order-3 attempt
+ * failed); the report (one, order:3, GFP_ATOMIC, free_cma as large).
+ * Control, in the same request after draining again: a movable request of
+ * the same order and access (GFP_ATOMIC|__GFP_MOVABLE) succeeds, and its
+ * page lies in a CMA pageblock.
  *
  * Needs CONFIG_CMA (SKIP "CONFIG_CMA not set": no CmaTotal in /proc/meminfo)
  * and an area reserved at boot (`cma=128M`, which CONFIG_DMA_CMA parses):
@@ -45,13 +51,13 @@
 #define ORDER 3
 #define MASK "GFP_ATOMIC"
 #define MOVABLE_MASK "GFP_ATOMIC|__GFP_MOVABLE|__GFP_NOWARN"
-#define CONTROL_STEP 1		/* "drain above=2; try ..." */
 #define MIN_CMA_MB 16		/* eight 2 MiB pageblocks */
 #define MB(pages) ((double)(pages) * (double)page_size / 1048576.0)
 
 SCENARIO_FIXTURE("cma_only_high_order", ORDER)
 
 static int try_step;		/* index of the try in the state request */
+static int control_step;	/* and of the movable control */
 static uint64_t cma_pages;	/* CmaTotal, in pages */
 static long page_size;
 
@@ -101,10 +107,10 @@ static int cma_view_read(const char *reply, int step, struct cma_view *v)
 }
 
 /* Only CMA blocks at order >= ORDER, and at least half of the area free in them. */
-static bool cma_only(const struct scenario *s, int step, char *why, size_t len)
+static bool cma_only(const char *reply, int step, char *why, size_t len)
 {
 	struct cma_view v;
-	int err = cma_view_read(s->c.reply, step, &v);
+	int err = cma_view_read(reply, step, &v);
 
 	if (err) {
 		snprintf(why, len, "%s", err == -ENOENT ? "no buddy state in the reply" :
@@ -114,7 +120,7 @@ static bool cma_only(const struct scenario *s, int step, char *why, size_t len)
 	if (v.other_max >= ORDER) {
 		snprintf(why, len, "zone %s still had an order-%d block on lists %s%s",
 			 v.other_zone, v.other_max, v.other_lists,
-			 strstr(s->c.reply, "truncated=1") ? " (drain ran out of time)" : "");
+			 strstr(reply, "truncated=1") ? " (drain ran out of time)" : "");
 		return false;
 	}
 	if (v.cma_high * 2 < cma_pages) {
@@ -125,9 +131,51 @@ static bool cma_only(const struct scenario *s, int step, char *why, size_t len)
 	return true;
 }
 
-static bool state_reached(const struct scenario *s, char *why, size_t len)
+/*
+ * Build, try and release, observed as one: the state request, then at once
+ * "free all" (see above), then the trace and the kernel log are read. The
+ * state request's reply goes to *reply. Rebuilt, at most 5 times, when the
+ * record before either try shows the state was not reached.
+ */
+static int build_try_release(struct __test_metadata *_metadata, struct scenario *s,
+			     struct scen_obs *o, const char *req, char **reply)
 {
-	return cma_only(s, try_step, why, len);
+	char why[256];
+
+	for (int attempt = 1; attempt <= 5; attempt++) {
+		struct scen_watch w;
+		int err, ferr;
+
+		scen_watch_begin(s, &w);
+		err = ftc_request(&s->c, "%s", req);
+		free(*reply);
+		*reply = strdup(s->c.reply);
+		ferr = ftc_request(&s->c, "free all");
+		o->err = err ? err : ferr;
+		scen_watch_end(s, &w, o, MASK);
+		if (o->err || !*reply) {
+			TH_LOG("%s", *reply ? *reply : "out of memory");
+			return o->err ? o->err : -ENOMEM;
+		}
+		if (cma_only(*reply, try_step, why, sizeof(why)) &&
+		    cma_only(*reply, control_step, why, sizeof(why))) {
+			o->builds = attempt;
+			return 0;
+		}
+		scen_obs_free(o);
+		TH_LOG("attempt %d: state not reached: %s; rebuilding", attempt, why);
+	}
+	return -EAGAIN;
+}
+
+/* The traced call of the movable control: order 3, its mask, succeeded. */
+static const struct alloc_call *movable_call(const struct scen_obs *o)
+{
+	for (size_t i = o->nr_calls; i-- > 0;)
+		if (o->calls[i].order == ORDER && !o->calls[i].failed &&
+		    strstr(o->calls[i].gfp, "__GFP_MOVABLE"))
+			return &o->calls[i];
+	return NULL;
 }
 
 /* Why this kernel cannot run the scenario, or NULL; CmaTotal into cma_pages. */
@@ -193,7 +241,7 @@ static int state_request(char *req, size_t len, uint64_t *cma_zone_pages, char *
 		if (!z->populated)
 			continue;
 		used += (size_t)snprintf(req + used, len - used,
-					 "pin node=%d zone=%s pattern=group k=%d refs=1", z->node,
+					 "pin node=%d zone=%s pattern=group k=%d", z->node,
 					 z->zone, ORDER);
 		if (z->has_nr_free_cma && z->nr_free_cma)
 			used += (size_t)snprintf(req + used, len - used, " floor=%llu",
@@ -254,103 +302,106 @@ static int pti_view_read(struct pti_view *v)
 
 TEST_F_TIMEOUT(scenario, cma_only_high_order, 600)
 {
-	struct scen_obs frag, movable;
-	struct pti_view before, held;
+	struct scen_obs o;
+	struct pti_view before;
 	struct cma_view at_try, at_control;
+	struct ftc_buddy b[ZONES];
 	uint64_t cma_zone_pages;
-	const struct alloc_call *call;
+	const struct alloc_call *call, *mcall;
 	const struct rp_report *rep;
 	struct ftc_result r;
-	char req[1536], why[256], delta[512], mt[16];
+	char req[1536], why[256], delta[512], mt[16], *reply = NULL;
 	const char *rec, *missing = cma_missing(why, sizeof(why));
-	int steps;
+	int steps, n;
 
 	if (missing)
 		SKIP(return, "%s", missing);
+	/* the area, from pagetypeinfo: CMA pageblocks, free in large blocks */
 	ASSERT_EQ(0, pti_view_read(&before)) TH_LOG("/proc/pagetypeinfo has no CMA column");
-	TH_LOG("CMA area %.0f MiB in %llu pageblocks of %llu pages", MB(cma_pages),
-	       (unsigned long long)before.cma_blocks, (unsigned long long)before.pages_per_block);
+	TH_LOG("CMA area %.0f MiB in %llu pageblocks of %llu pages; %.1f MiB of it free in blocks >= order %d; largest free order elsewhere %d",
+	       MB(cma_pages), (unsigned long long)before.cma_blocks,
+	       (unsigned long long)before.pages_per_block, MB(before.cma_high), ORDER,
+	       before.other_max);
 	ASSERT_LE(cma_pages, before.cma_blocks * before.pages_per_block);
+	ASSERT_LE(cma_pages, before.cma_high * 2);
 	steps = state_request(req, sizeof(req), &cma_zone_pages, why, sizeof(why));
 	ASSERT_LT(0, steps) TH_LOG("%s", why);
 	EXPECT_EQ(cma_pages, cma_zone_pages) TH_LOG("CMA pages outside the zones zoneinfo lists");
 	try_step = steps + 1;
+	control_step = steps + 3;
+	snprintf(req + strlen(req), sizeof(req) - strlen(req),
+		 "drain above=%d; try api=alloc_pages gfp=" MASK " order=%d; "
+		 "drain above=%d; try api=alloc_pages gfp=" MOVABLE_MASK " order=%d",
+		 ORDER - 1, ORDER, ORDER - 1, ORDER);
 	ftr_param_int(self->s.res, "cma_mb", (int64_t)MB(cma_pages));
 
 	/* no other report in the window: one report means this try's */
 	scen_wait_report_window();
-	ASSERT_EQ(0, scen_build_and_try(_metadata, &self->s, &frag, MASK, state_reached, NULL,
-					"%sdrain above=%d; try api=alloc_pages gfp=" MASK " order=%d",
-					req, ORDER - 1, ORDER))
-		TH_LOG("%s", self->s.c.reply);
-	SCEN_LOG_BUDDY(&self->s, try_step);
-	ASSERT_EQ(0, cma_view_read(self->s.c.reply, try_step, &at_try));
-	ASSERT_EQ(0, ftc_parse_result(self->s.c.reply, try_step, &r));
-	EXPECT_EQ(1, r.failures) TH_LOG("%s", self->s.c.reply);
-	ft_record_latency("GFP_ATOMIC order 3 with only CMA blocks", self->s.c.reply, try_step,
-			  true);
-	call = alloc_call_find(frag.calls, frag.nr_calls, MASK, ORDER);
-	scen_format_delta(&frag, delta, sizeof(delta));
+	ASSERT_EQ(0, build_try_release(_metadata, &self->s, &o, req, &reply));
+	n = ftc_parse_buddy(reply, try_step, b, ZONES);
+	for (int i = 0; i < n; i++) {
+		char lists[FTC_MAX_ORDERS * 8] = "";
+		size_t used = 0;
+
+		for (int k = 0; k < b[i].nr_orders && used < sizeof(lists); k++)
+			used += (size_t)snprintf(lists + used, sizeof(lists) - used, "%s%s",
+						 k ? "," : "", b[i].lists[k][0] ? b[i].lists[k] : "-");
+		TH_LOG("before try: node %d %-6s free %llu of %llu managed, CMA %llu, min %llu, non-empty lists per order %s",
+		       b[i].node, b[i].zone, (unsigned long long)b[i].free,
+		       (unsigned long long)b[i].managed, (unsigned long long)b[i].cma,
+		       (unsigned long long)b[i].min, lists);
+	}
+	ASSERT_EQ(0, cma_view_read(reply, try_step, &at_try));
+	ASSERT_EQ(0, cma_view_read(reply, control_step, &at_control));
+	ASSERT_EQ(0, ftc_parse_result(reply, try_step, &r));
+	EXPECT_EQ(1, r.failures) TH_LOG("%s", reply);
+	ft_record_latency("GFP_ATOMIC order 3 with only CMA blocks", reply, try_step, true);
+	call = alloc_call_find(o.calls, o.nr_calls, MASK, ORDER);
+	mcall = movable_call(&o);
+	scen_format_delta(&o, delta, sizeof(delta));
 	TH_LOG("before try: free %.1f MiB (CMA %.1f MiB, %.1f MiB of it in blocks >= order %d, largest CMA order %d); outside CMA %.1f MiB free, largest free order %d",
 	       MB(at_try.free), MB(at_try.cma_free), MB(at_try.cma_high), ORDER, at_try.cma_max,
 	       MB(at_try.free - at_try.cma_free), at_try.other_max);
-	TH_LOG("try: %s; traced order-3 attempts %lu, failed %lu; reports %zu; state builds %d",
-	       delta, frag.trace.attempts[ORDER], frag.trace.failures[ORDER], frag.reports.n,
-	       frag.builds);
+	TH_LOG("request: %s; traced " MASK " order-3 attempts %lu, failed %lu; reports %zu; state builds %d",
+	       delta, o.trace.attempts[ORDER], o.trace.failures[ORDER], o.reports.n, o.builds);
 
 	/* an atomic request neither reclaims nor compacts, and never OOM-kills */
-	EXPECT_EQ(0, frag.delta.v[SC_ALLOCSTALL]);
-	EXPECT_EQ(0, frag.delta.v[SC_COMPACT_STALL]);
-	EXPECT_EQ(0, frag.delta.v[SC_OOM_KILL]);
-	EXPECT_EQ(1, frag.trace.attempts[ORDER]);
-	EXPECT_EQ(1, frag.trace.failures[ORDER]);
-	ASSERT_NE(NULL, call);
+	EXPECT_EQ(0, o.delta.v[SC_ALLOCSTALL]);
+	EXPECT_EQ(0, o.delta.v[SC_COMPACT_STALL]);
+	EXPECT_EQ(0, o.delta.v[SC_OOM_KILL]);
+	EXPECT_EQ(1, o.trace.attempts[ORDER]);
+	EXPECT_EQ(1, o.trace.failures[ORDER]);
+	ASSERT_NE(NULL, call) TH_LOG("%zu traced calls kept", o.nr_calls);
 	EXPECT_TRUE(call->failed);
 	EXPECT_EQ(0, call->reclaims);
 	EXPECT_EQ(0, call->compactions);
 	/* the report shows the free CMA memory the request could not use */
-	EXPECT_EQ(1, scen_reports_of_order(&frag, ORDER));
-	rep = scen_report(&frag, ORDER);
+	EXPECT_EQ(1, scen_reports_of_order(&o, ORDER));
+	rep = scen_report(&o, ORDER);
 	ASSERT_NE(NULL, rep);
 	EXPECT_TRUE(rep->have_names);
 	EXPECT_NE(NULL, strstr(rep->mode_names, MASK)) TH_LOG("mode names: %s", rep->mode_names);
 	EXPECT_TRUE(rep->have_meminfo);
 	EXPECT_LE(cma_pages / 2, (uint64_t)rep->mi_free_cma) TH_LOG("report free_cma %ld pages",
 								      rep->mi_free_cma);
-	EXPECT_TRUE(frag.health_ok) TH_LOG("%s", frag.health_problem);
-
-	/* pagetypeinfo, the pins still held: the free CMA blocks are there */
-	ASSERT_EQ(0, pti_view_read(&held));
-	TH_LOG("pagetypeinfo with the pins held: CMA free in blocks >= order %d: %.1f MiB; largest free order elsewhere %d",
-	       ORDER, MB(held.cma_high), held.other_max);
-	EXPECT_LE(cma_pages / 2, held.cma_high);
-	/* the result file's "after" snapshot shows this state, not the one after free all */
-	ASSERT_EQ(0, ftr_snapshot_now(self->s.res, true));
+	EXPECT_TRUE(o.health_ok) TH_LOG("%s", o.health_problem);
 
 	/*
 	 * Control: a movable request of the same order and access may use CMA
-	 * (ALLOC_CMA) and is served from a CMA pageblock. Drained again first:
-	 * kswapd, woken by the failed try, may have freed blocks meanwhile.
+	 * (ALLOC_CMA) and is served from a CMA pageblock, with no reclaim or
+	 * compaction either.
 	 */
-	ASSERT_EQ(0, scen_observe(&self->s, &movable, NULL,
-				  "drain above=%d; try api=alloc_pages gfp=" MOVABLE_MASK " order=%d",
-				  ORDER - 1, ORDER))
-		TH_LOG("%s", self->s.c.reply);
-	EXPECT_TRUE(cma_only(&self->s, CONTROL_STEP, why, sizeof(why))) TH_LOG("%s", why);
-	ASSERT_EQ(0, cma_view_read(self->s.c.reply, CONTROL_STEP, &at_control));
-	ASSERT_EQ(0, ftc_parse_result(self->s.c.reply, CONTROL_STEP, &r));
-	EXPECT_EQ(1, r.successes) TH_LOG("%s", self->s.c.reply);
-	rec = ftc_record(self->s.c.reply, "attempt", CONTROL_STEP, 0);
+	ASSERT_EQ(0, ftc_parse_result(reply, control_step, &r));
+	EXPECT_EQ(1, r.successes) TH_LOG("%s", reply);
+	rec = ftc_record(reply, "attempt", control_step, 0);
 	ASSERT_NE(NULL, rec);
-	ASSERT_TRUE(ftc_get_str(rec, "mt", mt, sizeof(mt))) TH_LOG("%s", self->s.c.reply);
-	scen_format_delta(&movable, delta, sizeof(delta));
-	TH_LOG("movable control: page from a %s pageblock; outside CMA largest free order %d; %s",
-	       mt, at_control.other_max, delta);
+	ASSERT_TRUE(ftc_get_str(rec, "mt", mt, sizeof(mt))) TH_LOG("%s", reply);
+	TH_LOG("movable control: page from a %s pageblock; before it outside CMA largest free order %d; traced as %s",
+	       mt, at_control.other_max, mcall ? mcall->gfp : "(not found)");
 	EXPECT_STREQ("CMA", mt);
-	EXPECT_EQ(0, movable.delta.v[SC_ALLOCSTALL]);
-	EXPECT_EQ(0, movable.delta.v[SC_COMPACT_STALL]);
-	EXPECT_TRUE(movable.health_ok) TH_LOG("%s", movable.health_problem);
-	ASSERT_EQ(0, ftc_request(&self->s.c, "free all"));
+	ASSERT_NE(NULL, mcall);
+	EXPECT_EQ(0, mcall->reclaims);
+	EXPECT_EQ(0, mcall->compactions);
 
 	ftr_metric(self->s.res, "try.cma_free_mb", MB(at_try.cma_free), "MiB", FTR_NEUTRAL);
 	ftr_metric(self->s.res, "try.cma_free_order3plus_mb", MB(at_try.cma_high), "MiB",
@@ -358,10 +409,9 @@ TEST_F_TIMEOUT(scenario, cma_only_high_order, 600)
 	ftr_metric(self->s.res, "try.other_free_mb", MB(at_try.free - at_try.cma_free), "MiB",
 		   FTR_NEUTRAL);
 	ftr_metric(self->s.res, "try.other_largest_order", at_try.other_max, "", FTR_NEUTRAL);
-	scen_record(&self->s, "try", &frag);
-	scen_record(&self->s, "movable", &movable);
-	scen_obs_free(&frag);
-	scen_obs_free(&movable);
+	scen_record(&self->s, "request", &o);
+	scen_obs_free(&o);
+	free(reply);
 }
 
 TEST_HARNESS_MAIN
