@@ -503,3 +503,8 @@ void ftc_write_json(const struct ft_client *c, const char *request, int err,
 	json_object_end(&w);
 	json_finish(&w);
 }
+
+bool ftc_reply_cut(const char *reply)
+{
+	return reply && strstr(reply, " truncated=1\n");
+}

@@ -45,6 +45,12 @@ const char *ftc_reason(const struct ft_client *c, char *buf, size_t len);
  * returns a pointer to the record's line (up to '\n') or NULL.
  */
 const char *ftc_record(const char *reply, const char *type, int index, int nth);
+/*
+ * Whether the module cut a step at its time budget ("truncated=1" in a
+ * result or drain record): the request then did not build, or did not try,
+ * all it asked for, and what it reports is no evidence about the allocator.
+ */
+bool ftc_reply_cut(const char *reply);
 bool ftc_get_u64(const char *rec, const char *key, uint64_t *out);
 bool ftc_get_int(const char *rec, const char *key, int *out);
 bool ftc_get_str(const char *rec, const char *key, char *buf, size_t len);

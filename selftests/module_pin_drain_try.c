@@ -50,26 +50,13 @@ FIXTURE_TEARDOWN_PARENT(pin_drain_try)
 	"drain above=0; try api=alloc_pages gfp=GFP_ATOMIC order=4"
 
 /*
- * A drain/try section the module cut at its time budget (truncated=1 in a
- * drain record: the tail runs with bottom halves disabled and stops long
- * before the soft-lockup threshold) did not build the state, so that run
- * tests nothing: it is done again. Seen once under TCG on 6.12, when one
+ * A drain/try section the module cut at its time budget (truncated=1: the
+ * tail runs with bottom halves disabled and stops long before the
+ * soft-lockup threshold) did not build the state, so that run tests
+ * nothing: it is done again. Seen once under TCG on 6.12, when one
  * drain of 67 blocks took over 10 s.
  */
 #define MAX_CUT_RUNS	3
-
-static bool section_cut(const char *reply)
-{
-	const char *rec;
-
-	for (int i = 0; (rec = ftc_record(reply, "drain", -1, i)); i++) {
-		const char *t = strstr(rec, " truncated=1");
-
-		if (t && t < rec + strcspn(rec, "\n"))
-			return true;
-	}
-	return false;
-}
 
 TEST_F_TIMEOUT(pin_drain_try, atomic_order_1_to_4_fail_20_of_20, 1800)
 {
@@ -84,8 +71,8 @@ TEST_F_TIMEOUT(pin_drain_try, atomic_order_1_to_4_fail_20_of_20, 1800)
 		int maxo;
 
 		ASSERT_EQ(0, ftc_request(&self->c, REQUEST)) TH_LOG("%s", self->c.reply);
-		if (section_cut(self->c.reply)) {
-			TH_LOG("run %d: a drain hit the module's time budget (truncated=1): run again",
+		if (ftc_reply_cut(self->c.reply)) {
+			TH_LOG("run %d: the module cut a step at its time budget (truncated=1): run again",
 			       run);
 			ASSERT_EQ(0, ftc_request(&self->c, "free all; pools"));
 			ASSERT_LT(cut_runs++, MAX_CUT_RUNS) TH_LOG("the state was cut %d times", cut_runs);

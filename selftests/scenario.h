@@ -279,7 +279,9 @@ static inline int scen_build_and_try(struct __test_metadata *_metadata, struct s
 			err = scen_observe(s, o, gfp, "%s", req);
 			if (err)
 				return err;
-			if (reached(s, why, sizeof(why))) {
+			if (ftc_reply_cut(s->c.reply))
+				snprintf(why, sizeof(why), "the module cut a step at its time budget");
+			else if (reached(s, why, sizeof(why))) {
 				o->builds = attempt;
 				return 0;
 			}
