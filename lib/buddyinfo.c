@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "buddyinfo.h"
+#include "procfile.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -101,4 +102,17 @@ int buddy_zone_max_order(const struct buddy_zone *z)
 		if (z->free[o])
 			return o;
 	return -1;
+}
+
+int buddyinfo_read(struct buddyinfo *out)
+{
+	struct text_buf b = { 0 };
+	struct parse_error err;
+	int ret = text_read_file("/proc/buddyinfo", &b);
+
+	if (ret)
+		return ret;
+	ret = buddyinfo_parse(b.data, b.len, out, &err);
+	text_free(&b);
+	return ret;
 }

@@ -23,6 +23,8 @@ struct buddyinfo {
 int buddyinfo_parse(const char *text, size_t len, struct buddyinfo *out,
 		    struct parse_error *err);
 void buddyinfo_free(struct buddyinfo *bi);
+/* Read and parse the running kernel's /proc/buddyinfo: 0 or a negative errno. */
+int buddyinfo_read(struct buddyinfo *out);
 const struct buddy_zone *buddyinfo_find(const struct buddyinfo *bi, int node, const char *zone);
 /* Free pages in the zone: sum of count << order. */
 uint64_t buddy_zone_free_pages(const struct buddy_zone *z);

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "pagetypeinfo.h"
+#include "procfile.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -227,4 +228,17 @@ int pagetypeinfo_type_index(const struct pagetypeinfo *pi, const char *name)
 		if (!strcmp(pi->types[t], name))
 			return t;
 	return -1;
+}
+
+int pagetypeinfo_read(struct pagetypeinfo *out)
+{
+	struct text_buf b = { 0 };
+	struct parse_error err;
+	int ret = text_read_file("/proc/pagetypeinfo", &b);
+
+	if (ret)
+		return ret;
+	ret = pagetypeinfo_parse(b.data, b.len, out, &err);
+	text_free(&b);
+	return ret;
 }

@@ -38,6 +38,8 @@ struct pagetypeinfo {
 int pagetypeinfo_parse(const char *text, size_t len, struct pagetypeinfo *out,
 		       struct parse_error *err);
 void pagetypeinfo_free(struct pagetypeinfo *pi);
+/* Read and parse the running kernel's /proc/pagetypeinfo: 0 or a negative errno. */
+int pagetypeinfo_read(struct pagetypeinfo *out);
 const struct pagetype_zone *pagetypeinfo_find(const struct pagetypeinfo *pi, int node,
 					      const char *zone);
 /* Index of a migratetype name ("Movable", "CMA", ...), -1 when absent. */

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "zoneinfo.h"
+#include "procfile.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -165,4 +166,17 @@ const struct zoneinfo_zone *zoneinfo_find(const struct zoneinfo *zi, int node, c
 		if (zi->zones[i].node == node && !strcmp(zi->zones[i].zone, zone))
 			return &zi->zones[i];
 	return NULL;
+}
+
+int zoneinfo_read(struct zoneinfo *out)
+{
+	struct text_buf b = { 0 };
+	struct parse_error err;
+	int ret = text_read_file("/proc/zoneinfo", &b);
+
+	if (ret)
+		return ret;
+	ret = zoneinfo_parse(b.data, b.len, out, &err);
+	text_free(&b);
+	return ret;
 }

@@ -36,6 +36,8 @@ struct zoneinfo {
 
 int zoneinfo_parse(const char *text, size_t len, struct zoneinfo *out, struct parse_error *err);
 void zoneinfo_free(struct zoneinfo *zi);
+/* Read and parse the running kernel's /proc/zoneinfo: 0 or a negative errno. */
+int zoneinfo_read(struct zoneinfo *out);
 const struct zoneinfo_zone *zoneinfo_find(const struct zoneinfo *zi, int node, const char *zone);
 
 #endif

@@ -217,23 +217,15 @@ static const char *cma_missing(char *why, size_t len)
 static int state_request(char *req, size_t len, uint64_t *cma_zone_pages, char *why,
 			 size_t wlen)
 {
-	struct parse_error err;
 	struct zoneinfo zi;
-	struct text_buf t;
 	size_t used = 0;
 	int steps = 0;
 
 	*cma_zone_pages = 0;
-	if (text_read_file("/proc/zoneinfo", &t)) {
-		snprintf(why, wlen, "/proc/zoneinfo unreadable");
+	if (zoneinfo_read(&zi)) {
+		snprintf(why, wlen, "/proc/zoneinfo unreadable or unparsable");
 		return -EIO;
 	}
-	if (zoneinfo_parse(t.data, t.len, &zi, &err)) {
-		text_free(&t);
-		snprintf(why, wlen, "/proc/zoneinfo unparsable");
-		return -EPROTO;
-	}
-	text_free(&t);
 	for (size_t i = zi.nr_zones; i-- > 0 && used < len;) {
 		const struct zoneinfo_zone *z = &zi.zones[i];
 		uint64_t floor = z->high + (z->managed / 64 > 256 ? z->managed / 64 : 256);
@@ -266,20 +258,13 @@ struct pti_view {
 
 static int pti_view_read(struct pti_view *v)
 {
-	struct parse_error err;
 	struct pagetypeinfo pi;
-	struct text_buf t;
 	int cma;
 
 	memset(v, 0, sizeof(*v));
 	v->other_max = -1;
-	if (text_read_file("/proc/pagetypeinfo", &t))
+	if (pagetypeinfo_read(&pi))
 		return -EIO;
-	if (pagetypeinfo_parse(t.data, t.len, &pi, &err)) {
-		text_free(&t);
-		return -EPROTO;
-	}
-	text_free(&t);
 	v->pages_per_block = pi.pages_per_block;
 	cma = pagetypeinfo_type_index(&pi, "CMA");
 	for (size_t z = 0; cma >= 0 && z < pi.nr_zones; z++) {

@@ -39,26 +39,20 @@ FIXTURE_TEARDOWN_PARENT(contract)
 
 TEST_F_TIMEOUT(contract, info_matches_kernel, 120)
 {
-	struct text_buf b = { 0 };
 	struct buddyinfo bi = { 0 };
 	struct pagetypeinfo pi = { 0 };
-	struct parse_error err;
 	struct utsname u;
 
 	uname(&u);
 	EXPECT_STREQ(u.release, self->info.release);
 	EXPECT_EQ((unsigned long)sysconf(_SC_PAGESIZE), self->info.page_size);
-	ASSERT_EQ(0, text_read_file("/proc/buddyinfo", &b));
-	ASSERT_EQ(0, buddyinfo_parse(b.data, b.len, &bi, &err));
+	ASSERT_EQ(0, buddyinfo_read(&bi));
 	ASSERT_GT(bi.nr_zones, 0);
 	EXPECT_EQ(bi.zones[0].nr_orders - 1, self->info.top_order);
 	buddyinfo_free(&bi);
-	text_free(&b);
-	ASSERT_EQ(0, text_read_file("/proc/pagetypeinfo", &b));
-	ASSERT_EQ(0, pagetypeinfo_parse(b.data, b.len, &pi, &err));
+	ASSERT_EQ(0, pagetypeinfo_read(&pi));
 	EXPECT_EQ(pi.pageblock_order, self->info.pageblock_order);
 	pagetypeinfo_free(&pi);
-	text_free(&b);
 	/* the GFP table has this kernel's names, and 6.12 dropped __GFP_ATOMIC */
 	ASSERT_EQ(0, ftc_request(&self->c, "gfp"));
 	EXPECT_NE(NULL, strstr(self->c.reply, "gfp name=GFP_KERNEL "));

@@ -120,17 +120,11 @@ static inline int ft_klog_count(const char *needle)
 /* Free and managed pages over all zones, from /proc/zoneinfo. */
 static inline int ft_zone_totals(uint64_t *free, uint64_t *managed)
 {
-	struct text_buf b = { 0 };
 	struct zoneinfo zi = { 0 };
-	struct parse_error err;
 	int ret;
 
 	*free = *managed = 0;
-	ret = text_read_file("/proc/zoneinfo", &b);
-	if (ret)
-		return ret;
-	ret = zoneinfo_parse(b.data, b.len, &zi, &err);
-	text_free(&b);
+	ret = zoneinfo_read(&zi);
 	if (ret)
 		return ret;
 	for (size_t i = 0; i < zi.nr_zones; i++) {
@@ -144,18 +138,12 @@ static inline int ft_zone_totals(uint64_t *free, uint64_t *managed)
 /* Free pages per /proc/buddyinfo and the largest order with a free block. */
 static inline int ft_buddy_totals(uint64_t *free, int *max_order)
 {
-	struct text_buf b = { 0 };
 	struct buddyinfo bi = { 0 };
-	struct parse_error err;
 	int ret;
 
 	*free = 0;
 	*max_order = -1;
-	ret = text_read_file("/proc/buddyinfo", &b);
-	if (ret)
-		return ret;
-	ret = buddyinfo_parse(b.data, b.len, &bi, &err);
-	text_free(&b);
+	ret = buddyinfo_read(&bi);
 	if (ret)
 		return ret;
 	for (size_t i = 0; i < bi.nr_zones; i++) {

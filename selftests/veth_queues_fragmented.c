@@ -231,22 +231,12 @@ static bool no_block_above_3(struct __test_metadata *_metadata, const char *labe
 {
 	struct buddyinfo bi;
 	struct zoneinfo zi;
-	struct parse_error err;
-	struct text_buf t;
 	bool ok = true, have_zi = false;
 
 	snprintf(why, len, "cannot read /proc/buddyinfo");
-	if (text_read_file("/proc/buddyinfo", &t))
+	if (buddyinfo_read(&bi))
 		return false;
-	if (buddyinfo_parse(t.data, t.len, &bi, &err)) {
-		text_free(&t);
-		return false;
-	}
-	text_free(&t);
-	if (label && !text_read_file("/proc/zoneinfo", &t)) {
-		have_zi = !zoneinfo_parse(t.data, t.len, &zi, &err);
-		text_free(&t);
-	}
+	have_zi = label && !zoneinfo_read(&zi);
 	for (size_t i = 0; i < bi.nr_zones; i++) {
 		const struct buddy_zone *z = &bi.zones[i];
 		const struct zoneinfo_zone *zz = have_zi ? zoneinfo_find(&zi, z->node, z->zone) : NULL;

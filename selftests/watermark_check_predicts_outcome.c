@@ -137,22 +137,9 @@ struct prediction {
 
 static int read_proc(struct zoneinfo *zi, struct pagetypeinfo *pi)
 {
-	struct text_buf t;
-	struct parse_error err;
-	int ret = text_read_file("/proc/zoneinfo", &t);
+	int ret = zoneinfo_read(zi);
 
-	if (ret)
-		return ret;
-	ret = zoneinfo_parse(t.data, t.len, zi, &err);
-	text_free(&t);
-	if (ret)
-		return ret;
-	ret = text_read_file("/proc/pagetypeinfo", &t);
-	if (ret)
-		return ret;
-	ret = pagetypeinfo_parse(t.data, t.len, pi, &err);
-	text_free(&t);
-	return ret;
+	return ret ? ret : pagetypeinfo_read(pi);
 }
 
 static int kernel_rules_read(struct kernel_rules *k, const struct zoneinfo *zi)

@@ -70,13 +70,10 @@ FIXTURE_TEARDOWN_PARENT(mix)
 static void buddy_split(struct __test_metadata *_metadata, int order, uint64_t *small,
 			uint64_t *large)
 {
-	struct text_buf t;
 	struct buddyinfo bi;
-	struct parse_error err;
 
 	*small = *large = 0;
-	ASSERT_EQ(0, text_read_file("/proc/buddyinfo", &t));
-	ASSERT_EQ(0, buddyinfo_parse(t.data, t.len, &bi, &err)) TH_LOG("%s", err.msg);
+	ASSERT_EQ(0, buddyinfo_read(&bi));
 	for (size_t z = 0; z < bi.nr_zones; z++) {
 		uint64_t all = buddy_zone_free_pages(&bi.zones[z]);
 		uint64_t above = buddy_zone_pages_at_or_above(&bi.zones[z], order + 1);
@@ -85,7 +82,6 @@ static void buddy_split(struct __test_metadata *_metadata, int order, uint64_t *
 		*small += all - above;
 	}
 	buddyinfo_free(&bi);
-	text_free(&t);
 }
 
 TEST_F_TIMEOUT(mix, holes_are_chunk_sized, 600)

@@ -211,19 +211,14 @@ static inline bool wlt_json_is(const char *json, const char *key, const char *va
  */
 static inline uint64_t wlt_free_with_pcp(void)
 {
-	struct text_buf t;
 	struct zoneinfo zi;
-	struct parse_error err;
 	uint64_t pages = 0;
 
-	if (text_read_file("/proc/zoneinfo", &t))
+	if (zoneinfo_read(&zi))
 		return 0;
-	if (!zoneinfo_parse(t.data, t.len, &zi, &err)) {
-		for (size_t i = 0; i < zi.nr_zones; i++)
-			pages += zi.zones[i].free + zi.zones[i].pcp_pages;
-		zoneinfo_free(&zi);
-	}
-	text_free(&t);
+	for (size_t i = 0; i < zi.nr_zones; i++)
+		pages += zi.zones[i].free + zi.zones[i].pcp_pages;
+	zoneinfo_free(&zi);
 	return pages * (uint64_t)sysconf(_SC_PAGESIZE);
 }
 

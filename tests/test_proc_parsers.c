@@ -532,4 +532,33 @@ TEST(nodelist_sysfs_format)
 	}
 }
 
+/* The live readers parse the running kernel's files (the host's, here). */
+TEST(live_readers)
+{
+	struct buddyinfo bi;
+	struct pagetypeinfo pi;
+	struct zoneinfo zi;
+	struct vmstat vs;
+
+	if (access("/proc/buddyinfo", R_OK) || access("/proc/pagetypeinfo", R_OK))
+		SKIP(return, "no /proc/buddyinfo or /proc/pagetypeinfo to read");
+	ASSERT_EQ(0, buddyinfo_read(&bi));
+	ASSERT_EQ(0, zoneinfo_read(&zi));
+	ASSERT_EQ(0, pagetypeinfo_read(&pi));
+	ASSERT_EQ(0, vmstat_read(&vs));
+	EXPECT_GT(bi.nr_zones, 0);
+	/* every zone buddyinfo lists is one zoneinfo describes */
+	for (size_t i = 0; i < bi.nr_zones; i++) {
+		const struct buddy_zone *z = &bi.zones[i];
+
+		EXPECT_NE(NULL, zoneinfo_find(&zi, z->node, z->zone))
+			TH_LOG("node %d zone %s", z->node, z->zone);
+	}
+	EXPECT_GT(pi.pageblock_order, 0);
+	buddyinfo_free(&bi);
+	zoneinfo_free(&zi);
+	pagetypeinfo_free(&pi);
+	vmstat_free(&vs);
+}
+
 TEST_HARNESS_MAIN

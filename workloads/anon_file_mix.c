@@ -200,24 +200,19 @@ static int parse_args(int argc, char **argv, struct opts *o)
 static struct split buddy_split(int order)
 {
 	struct split s = { 0 };
-	struct text_buf t;
 	struct buddyinfo bi;
-	struct parse_error err;
 
-	if (text_read_file("/proc/buddyinfo", &t))
+	if (buddyinfo_read(&bi))
 		return s;
-	if (!buddyinfo_parse(t.data, t.len, &bi, &err)) {
-		for (size_t z = 0; z < bi.nr_zones; z++) {
-			uint64_t all = buddy_zone_free_pages(&bi.zones[z]);
-			uint64_t above = buddy_zone_pages_at_or_above(&bi.zones[z], order + 1);
+	for (size_t z = 0; z < bi.nr_zones; z++) {
+		uint64_t all = buddy_zone_free_pages(&bi.zones[z]);
+		uint64_t above = buddy_zone_pages_at_or_above(&bi.zones[z], order + 1);
 
-			s.large += above;
-			s.small += all - above;
-		}
-		buddyinfo_free(&bi);
-		s.ok = true;
+		s.large += above;
+		s.small += all - above;
 	}
-	text_free(&t);
+	buddyinfo_free(&bi);
+	s.ok = true;
 	return s;
 }
 
