@@ -162,11 +162,6 @@ int ftr_snapshot_replace(struct snapshot **slot)
 	return 0;
 }
 
-void ftr_snapshot_drop(struct snapshot **slot)
-{
-	drop_snapshot(slot);
-}
-
 void ftr_allow(struct ftr_run *r, const char *substring)
 {
 	if (r->active)

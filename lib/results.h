@@ -160,7 +160,6 @@ void ftr_timeline_buffer(struct ftr_run *r, struct ftr_sample *buf, size_t cap);
 void ftr_share_snapshots(struct ftr_run *r, int req_fd, int ack_fd);
 /* Replace *slot (freed) with a snapshot taken now. 0 or -errno. */
 int ftr_snapshot_replace(struct snapshot **slot);
-void ftr_snapshot_drop(struct snapshot **slot);
 /*
  * Ends the test: after snapshot, health check, failure reports, JSON file.
  * Returns the final outcome: FTR_FAIL when the test failed or the health
