@@ -78,6 +78,7 @@ TEST_F_TIMEOUT(bad_input, malformed_text, 300)
 	REFUSED("not key=value", "alloc order");
 	REFUSED("takes no key", "alloc colour=blue");
 	REFUSED("takes no key", "pools count=1");
+	REFUSED("undefer takes no key 'order'", "undefer order=6");
 	REFUSED("given twice", "alloc order=1 order=2");
 	REFUSED("malformed order", "alloc order=abc");
 	REFUSED("malformed order", "alloc order=-1");

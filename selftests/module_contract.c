@@ -248,6 +248,67 @@ static uint64_t free_with_pcp(struct __test_metadata *_metadata, struct ft_clien
 	return sum;
 }
 
+/*
+ * undefer reports each usable zone's compaction deferral state (what earlier
+ * compactions left: considered <= 64, defer_shift <= 6) and puts it back to
+ * what a zone boots with: a second undefer right after it and the buddy
+ * record of the next try both read 0,0,0 (considered may be 1: another CPU's
+ * compaction may have looked at the zone since).
+ */
+TEST_F_TIMEOUT(contract, undefer_resets_compaction_deferral, 120)
+{
+	const char *rec;
+	int n = 0, nonzero = 0;
+	int err = ftc_request(&self->c, "undefer; undefer; "
+			      "try api=alloc_pages gfp=GFP_NOWAIT|__GFP_NOWARN order=0");
+
+	if (err && strstr(self->c.reply, "errno=EOPNOTSUPP"))
+		SKIP(return, "CONFIG_COMPACTION not set");
+	ASSERT_EQ(0, err) TH_LOG("%s", self->c.reply);
+	for (int i = 0; (rec = ftc_record(self->c.reply, "undefer", 0, i)); i++) {
+		const char *again = ftc_record(self->c.reply, "undefer", 1, i);
+		uint64_t shift = 99, considered = 99, failed = 99;
+		char zone[16] = "", zone2[16] = "";
+
+		TH_LOG("%.*s", (int)strcspn(rec, "\n"), rec);
+		EXPECT_TRUE(ftc_get_str(rec, "zone", zone, sizeof(zone)));
+		EXPECT_TRUE(ftc_get_u64(rec, "defer_shift", &shift));
+		EXPECT_TRUE(ftc_get_u64(rec, "considered", &considered));
+		EXPECT_TRUE(ftc_get_u64(rec, "order_failed", &failed));
+		EXPECT_LE(shift, 6);
+		EXPECT_LE(considered, 64);
+		nonzero += shift || considered > 1 || failed;
+		/* the second undefer finds the first one's reset */
+		ASSERT_NE(NULL, again);
+		EXPECT_TRUE(ftc_get_str(again, "zone", zone2, sizeof(zone2)));
+		EXPECT_STREQ(zone, zone2);
+		EXPECT_TRUE(ftc_get_u64(again, "defer_shift", &shift));
+		EXPECT_TRUE(ftc_get_u64(again, "considered", &considered));
+		EXPECT_TRUE(ftc_get_u64(again, "order_failed", &failed));
+		EXPECT_EQ(0, shift);
+		EXPECT_LE(considered, 1);
+		EXPECT_EQ(0, failed);
+		n++;
+	}
+	EXPECT_GT(n, 0);
+	TH_LOG("%d of %d zones had compaction state to reset", nonzero, n);
+	n = 0;
+	for (int i = 0; (rec = ftc_record(self->c.reply, "buddy", 2, i)); i++) {
+		unsigned int considered, shift;
+		int order_failed;
+		const char *d = strstr(rec, " compact_defer=");
+
+		ASSERT_NE(NULL, d) TH_LOG("%.*s", (int)strcspn(rec, "\n"), rec);
+		ASSERT_EQ(3, sscanf(d, " compact_defer=%u,%u,%d", &considered, &shift,
+				    &order_failed));
+		EXPECT_LE(considered, 1);
+		EXPECT_EQ(0, shift);
+		EXPECT_EQ(0, order_failed);
+		n++;
+	}
+	EXPECT_GT(n, 0);
+}
+
 TEST_F_TIMEOUT(contract, memfree_returns_after_unload, 600)
 {
 	uint64_t base, held, after, fr, managed, avail, free, file[2];

@@ -218,6 +218,7 @@ void ft_result_free(struct ft_result *res)
 	kvfree(res->att);
 	kfree(res->buddy);
 	kvfree(res->pin);
+	kfree(res->defer);
 	kfree(res);
 }
 

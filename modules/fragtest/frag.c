@@ -79,8 +79,8 @@ static bool ft_zone_usable(struct zone *zone)
 	       !ft_zone_gfp(zone_idx(zone), &bits);
 }
 
-/* The zones a pin or drain step targets, highest zone first. */
-static int ft_targets(struct ft_step *s, struct zone **out, int max, struct ft_ctx *ctx)
+/* The zones a pin, drain or undefer step targets, highest zone first. */
+int ft_targets(struct ft_step *s, struct zone **out, int max, struct ft_ctx *ctx)
 {
 	int nid, z, n = 0;
 
@@ -109,8 +109,6 @@ static int ft_targets(struct ft_step *s, struct zone **out, int max, struct ft_c
 	}
 	return n;
 }
-
-#define FT_MAX_TARGETS	(4 * MAX_NR_ZONES)
 
 /* The floor= of a pin or drain step in a zone, or the default. */
 static unsigned long ft_step_floor(struct ft_step *s, struct zone *zone)
@@ -258,6 +256,7 @@ void ft_buddy_capture(struct ft_result *res)
 #endif
 			for (o = 0; o < MAX_NR_ZONES; o++)
 				b->lowmem_reserve[o] = zone->lowmem_reserve[o];
+			ft_defer_read(zone, &b->defer);
 			/*
 			 * This CPU's per-cpu lists of orders 0..3, indexed as
 			 * order_to_pindex() does: a try in the atomic tail runs
@@ -508,6 +507,9 @@ void ft_frag_report(struct ft_step *s, int idx, struct ft_reply *r)
 				if (b->lists[o] & (1 << mt))
 					ft_printf(r, "%c", ft_mt_letter(mt));
 		}
+		if (b->defer.order_failed >= 0)
+			ft_printf(r, " compact_defer=%u,%u,%d", b->defer.considered,
+				  b->defer.shift, b->defer.order_failed);
 		ft_printf(r, " pcp=");
 		for (o = 0; o <= PAGE_ALLOC_COSTLY_ORDER; o++) {
 			ft_printf(r, "%s", o ? "," : "");

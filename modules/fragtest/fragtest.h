@@ -69,6 +69,7 @@ enum ft_verb {
 	FT_VERB_POOLS,
 	FT_VERB_INFO,
 	FT_VERB_GFP,
+	FT_VERB_UNDEFER,
 };
 
 #define FT_ALL		(-2)	/* node=all / zone=all */
@@ -154,6 +155,13 @@ struct ft_attempt {
 	bool ok, vmalloc;
 };
 
+/* A zone's compaction deferral state (compaction_deferred()). */
+struct ft_defer_zone {
+	int node, zone;
+	unsigned int considered, shift;
+	int order_failed;		/* -1: no CONFIG_COMPACTION */
+};
+
 struct ft_buddy_zone {
 	int node, zone;
 	unsigned long free, min, low, high, boost, managed, highatomic;
@@ -163,6 +171,7 @@ struct ft_buddy_zone {
 	unsigned long nr_free[FT_NR_ORDERS];
 	u8 lists[FT_NR_ORDERS];		/* bit mt: free_area[o].free_list[mt] not empty */
 	u8 pcp[PAGE_ALLOC_COSTLY_ORDER + 1];	/* bit mt: this CPU's pcp list not empty */
+	struct ft_defer_zone defer;
 };
 
 struct ft_pin_zone {
@@ -190,6 +199,9 @@ struct ft_result {
 	int nr_pin;
 	/* drain */
 	unsigned long drained[FT_NR_ORDERS];
+	/* undefer: each target zone as it was found */
+	struct ft_defer_zone *defer;
+	int nr_defer;
 };
 
 int ft_alloc_prepare(struct ft_step *s, struct ft_ctx *ctx);
@@ -243,6 +255,8 @@ u64 ft_pool_held_bytes(void);
 void ft_free_obj_mem(enum ft_api api, void *ptr);
 
 /* frag.c */
+#define FT_MAX_TARGETS	(4 * MAX_NR_ZONES)
+int ft_targets(struct ft_step *s, struct zone **out, int max, struct ft_ctx *ctx);
 int ft_frag_check(struct ft_step *s, struct ft_ctx *ctx);
 int ft_frag_prepare(struct ft_step *s, struct ft_ctx *ctx);
 void ft_pin_run(struct ft_step *s);
@@ -250,5 +264,11 @@ void ft_drain_run(struct ft_step *s);
 void ft_buddy_capture(struct ft_result *res);
 void ft_frag_report(struct ft_step *s, int idx, struct ft_reply *r);
 int ft_zone_gfp(int zone, gfp_t *bits);
+
+/* compact.c */
+int ft_undefer_prepare(struct ft_step *s, struct ft_ctx *ctx);
+void ft_undefer_run(struct ft_step *s);
+void ft_undefer_report(struct ft_step *s, int idx, struct ft_reply *r);
+void ft_defer_read(struct zone *zone, struct ft_defer_zone *d);
 
 #endif /* FRAGTEST_H */

@@ -41,6 +41,7 @@ static const char *ft_errname(int err)
 	case -ENOENT: return "ENOENT";
 	case -EINTR: return "EINTR";
 	case -EFAULT: return "EFAULT";
+	case -EOPNOTSUPP: return "EOPNOTSUPP";
 	default: return "EIO";
 	}
 }
@@ -86,6 +87,8 @@ static int ft_prepare(struct ft_step *s, struct ft_ctx *ctx)
 	case FT_VERB_PIN:
 	case FT_VERB_DRAIN:
 		return ft_frag_prepare(s, ctx);
+	case FT_VERB_UNDEFER:
+		return ft_undefer_prepare(s, ctx);
 	case FT_VERB_FREE:
 		if (!s->all && !ft_pool_find(s->pool))
 			return ft_fail(ctx, -ENOENT, "no pool named '%s'", s->pool);
@@ -125,6 +128,9 @@ static void ft_run(struct ft_step *s, struct ft_reply *r)
 	case FT_VERB_GFP:
 		ft_gfp_table(r);
 		break;
+	case FT_VERB_UNDEFER:
+		ft_undefer_run(s);
+		break;
 	}
 }
 
@@ -134,6 +140,8 @@ static void ft_report(struct ft_step *s, int idx, struct ft_reply *r)
 		ft_alloc_report(s, idx, r);
 	if (s->verb == FT_VERB_TRY || s->verb == FT_VERB_PIN || s->verb == FT_VERB_DRAIN)
 		ft_frag_report(s, idx, r);
+	if (s->verb == FT_VERB_UNDEFER)
+		ft_undefer_report(s, idx, r);
 }
 
 /*

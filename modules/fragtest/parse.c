@@ -35,6 +35,7 @@ static const char * const ft_verb_names[] = {
 	[FT_VERB_POOLS] = "pools",
 	[FT_VERB_INFO] = "info",
 	[FT_VERB_GFP] = "gfp",
+	[FT_VERB_UNDEFER] = "undefer",
 };
 
 /* Keys each verb accepts, as a bit per key. */
@@ -58,6 +59,7 @@ static const unsigned int ft_verb_keys[] = {
 			KB(K_K) | KB(K_REFS) | KB(K_HOLD),
 	[FT_VERB_DRAIN] = KB(K_NODE) | KB(K_ZONE) | KB(K_ABOVE) | KB(K_FLOOR) | KB(K_HOLD),
 	[FT_VERB_FREE] = KB(K_POOL),
+	[FT_VERB_UNDEFER] = KB(K_NODE) | KB(K_ZONE),
 	[FT_VERB_POOLS] = 0,
 	[FT_VERB_INFO] = 0,
 	[FT_VERB_GFP] = 0,
@@ -165,7 +167,8 @@ static int ft_parse_node(const char *v, bool allow_all, int *node, struct ft_ctx
 	}
 	if (!strcmp(v, "all")) {
 		if (!allow_all)
-			return ft_fail(ctx, -EINVAL, "node=all is for pin and drain; use node=any");
+			return ft_fail(ctx, -EINVAL,
+				       "node=all is for pin, drain and undefer; use node=any");
 		*node = FT_ALL;
 		return 0;
 	}
@@ -233,7 +236,8 @@ static int ft_parse_kv(struct ft_step *s, int key, const char *v, struct ft_ctx 
 		s->size = n;
 		return 0;
 	case K_NODE:
-		return ft_parse_node(v, s->verb == FT_VERB_PIN || s->verb == FT_VERB_DRAIN,
+		return ft_parse_node(v, s->verb == FT_VERB_PIN || s->verb == FT_VERB_DRAIN ||
+					s->verb == FT_VERB_UNDEFER,
 				     &s->node, ctx);
 	case K_ZONE:
 		if (!strcmp(v, "all")) {
@@ -314,7 +318,8 @@ static void ft_step_defaults(struct ft_step *s, enum ft_verb verb)
 	s->api = FT_API_ALLOC_PAGES;
 	s->gfp = GFP_KERNEL;
 	s->order = -1;
-	s->node = (verb == FT_VERB_PIN || verb == FT_VERB_DRAIN) ? FT_ALL : NUMA_NO_NODE;
+	s->node = (verb == FT_VERB_PIN || verb == FT_VERB_DRAIN || verb == FT_VERB_UNDEFER) ?
+		  FT_ALL : NUMA_NO_NODE;
 	s->zone = FT_ALL;
 	s->count = 1;
 	s->k = 1;
@@ -337,8 +342,8 @@ static int ft_parse_step(char *text, struct ft_step *s, struct ft_ctx *ctx)
 			break;
 	if (verb == ARRAY_SIZE(ft_verb_names))
 		return ft_fail(ctx, -EINVAL,
-			       "unknown verb '%.32s' (alloc, try, pin, drain, free, pools, info, gfp)",
-			       tok);
+			       "unknown verb '%.32s' (%s)", tok,
+			       "alloc, try, pin, drain, free, pools, info, gfp, undefer");
 	ft_step_defaults(s, verb);
 
 	while (text) {
