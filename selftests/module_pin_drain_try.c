@@ -42,8 +42,15 @@ FIXTURE_TEARDOWN_PARENT(pin_drain_try)
  * Steps: 0 pin, then for each order a drain and a try: drain 1, try 2,
  * drain 3, try 4 ... The drain before each try takes back what kswapd and
  * compaction freed while the previous failure was being reported.
+ *
+ * refs=1: the try itself wakes kswapd, which runs on the other CPU while
+ * the try's slow path looks at the free lists again. Without a reference
+ * on every page pair in use by others, its reclaim (or a multi-page slab
+ * freed there) could complete a free order-2 block in that window: on
+ * 6.12 order 2 succeeded in about 1 of 140 runs with no free block >= 2 in
+ * the module's record taken just before the try.
  */
-#define REQUEST "pin pattern=alt; " \
+#define REQUEST "pin pattern=alt refs=1; " \
 	"drain above=0; try api=alloc_pages gfp=GFP_ATOMIC order=1; " \
 	"drain above=0; try api=alloc_pages gfp=GFP_ATOMIC order=2; " \
 	"drain above=0; try api=alloc_pages gfp=GFP_ATOMIC order=3; " \
@@ -117,6 +124,9 @@ TEST_F_TIMEOUT(pin_drain_try, atomic_order_1_to_4_fail_20_of_20, 1800)
 			for (int i = 0; (rec = ftc_record(self->c.reply, "pin", -1, i)); i++)
 				TH_LOG("run %d: %.*s", run, (int)strcspn(rec, "\n"), rec);
 			for (int i = 0; (rec = ftc_record(self->c.reply, "drain", -1, i)); i++)
+				TH_LOG("run %d: %.*s", run, (int)strcspn(rec, "\n"), rec);
+			/* the free lists, per-cpu lists included, just before each try */
+			for (int i = 0; (rec = ftc_record(self->c.reply, "buddy", -1, i)); i++)
 				TH_LOG("run %d: %.*s", run, (int)strcspn(rec, "\n"), rec);
 		}
 		ASSERT_EQ(0, ft_zone_totals(&free_now, &managed));

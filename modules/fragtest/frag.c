@@ -289,6 +289,29 @@ void ft_buddy_capture(struct ft_result *res)
 }
 
 /*
+ * A reference on the page in use at @page, or NULL if it is free. A tail
+ * page has no count of its own: its folio's is taken, so that a large
+ * folio (a multi-page slab, a THP) freed on another CPU cannot turn into
+ * a free block of its order either. The folio is checked again after the
+ * get, as a concurrent split or free may have changed what @page is part of.
+ */
+static struct page *ft_ref_in_use(struct page *page)
+{
+	struct folio *folio;
+
+	if (!PageTail(page))
+		return get_page_unless_zero(page) ? page : NULL;
+	folio = page_folio(page);
+	if (!folio_try_get(folio))
+		return NULL;
+	if (unlikely(page_folio(page) != folio)) {
+		folio_put(folio);
+		return NULL;
+	}
+	return &folio->page;
+}
+
+/*
  * refs=1: a group holding none of our pages is in use by others (or was left
  * free above the floor). If its pages are movable or reclaimable, compaction
  * or reclaim (kswapd's included, woken by the very allocation under test) can
@@ -311,9 +334,11 @@ static void ft_pin_refs(struct zone *zone, struct ft_pin_zone *pz, const unsigne
 		for (pfn = first; pfn < first + size && !guarded; pfn++) {
 			struct page *page = pfn_to_online_page(pfn);
 
-			/* free and tail pages have no reference to take */
-			if (!page || page_zone(page) != zone || !get_page_unless_zero(page))
+			if (!page || page_zone(page) != zone)
 				continue;
+			page = ft_ref_in_use(page);
+			if (!page)
+				continue;	/* free: nothing to hold */
 			refs->pages[refs->nr++] = page;
 			pz->refs++;
 			guarded = true;
