@@ -296,6 +296,10 @@ static void buddy_parse_extra(const char *rec, struct ftc_buddy *b)
 	}
 	if (ftc_get_str(rec, "pcp", list, sizeof(list)))
 		b->nr_pcp = parse_letters(list, b->pcp);
+	if (ftc_get_str(rec, "compact_defer", list, sizeof(list)))
+		b->have_compact_defer = sscanf(list, "%u,%u,%d", &b->compact_considered,
+					       &b->compact_defer_shift,
+					       &b->compact_order_failed) == 3;
 	if (!ftc_get_str(rec, "lists", list, sizeof(list)))
 		return;
 	o = parse_letters(list, b->lists);
@@ -506,5 +510,13 @@ void ftc_write_json(const struct ft_client *c, const char *request, int err,
 
 bool ftc_reply_cut(const char *reply)
 {
-	return reply && strstr(reply, " truncated=1\n");
+	const char *p = reply;
+
+	/* the field ends its record: a newline or, on a last line, the end */
+	while (p && (p = strstr(p, " truncated=1"))) {
+		p += strlen(" truncated=1");
+		if (*p == '\n' || *p == '\0')
+			return true;
+	}
+	return false;
 }

@@ -81,6 +81,10 @@ struct ftc_buddy {
 	char lists[FTC_MAX_ORDERS][8];	/* non-empty free lists per order: "UM", "" */
 	int nr_pcp;			/* orders described in pcp[]; 0: not reported */
 	char pcp[FTC_MAX_ORDERS][8];	/* the capturing CPU's non-empty per-cpu lists */
+	/* compaction deferral (compact_defer=): considered, defer_shift, order_failed */
+	bool have_compact_defer;
+	unsigned int compact_considered, compact_defer_shift;
+	int compact_order_failed;
 };
 /* buddy records of step index, up to max; returns how many. */
 int ftc_parse_buddy(const char *reply, int index, struct ftc_buddy *out, int max);
