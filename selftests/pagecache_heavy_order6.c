@@ -399,6 +399,7 @@ TEST_F_TIMEOUT(scenario, pagecache_heavy_order6, 900)
 	char *first_argv[] = { bin, "--dir", self->dir, "--mode", "read", "--target",
 			       first_target, "--keep", "--quiet", "--prefix", first_prefix, NULL };
 	uint64_t left = 0;
+	int deferred_zones = 0;
 	const struct alloc_call *nowait, *kernel;
 	struct ftc_result r_nowait, r_kernel;
 	struct scen_obs o;
@@ -459,6 +460,15 @@ TEST_F_TIMEOUT(scenario, pagecache_heavy_order6, 900)
 
 	ASSERT_EQ(0, drain_and_try(_metadata, s, &o, &rq)) TH_LOG("%s", s->c.reply);
 	TH_LOG("request: %s", rq.text);
+	/* what earlier compactions had left in each zone, reset for this request */
+	for (int i = 0; (where = ftc_record(s->c.reply, "undefer", 0, i)); i++) {
+		uint64_t shift = 0;
+
+		TH_LOG("%.*s", (int)strcspn(where, "\n"), where);
+		if (ftc_get_u64(where, "defer_shift", &shift) && shift)
+			deferred_zones++;
+	}
+	ftr_metric(s->res, "zones_deferred_before_undefer", deferred_zones, "", FTR_NEUTRAL);
 	ASSERT_EQ(0, ftr_snapshot_now(s->res, true));
 	ftr_timeline_add(s->res, s->res->after);
 	snprintf(reply, sizeof(reply), "%s", s->c.reply);
