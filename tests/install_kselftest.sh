@@ -66,8 +66,10 @@ else
 		--scratch 2G -- sh -c "cp -a $inst /tmp/k && cd /tmp/k && ./run_kselftest.sh -l >/dev/null && FRAGTEST_RESULTS=$tmp/results ./run_kselftest.sh" \
 		</dev/null >"$tmp/vm.log" 2>&1
 	rc=$?
-	# kept for a look with a lab's parser (the tree itself is removed)
+	# kept for a look with a lab's parser (the tree itself is removed), and
+	# the guest's console, where a kernel oops is (the VM's results go too)
 	mkdir -p "$top/results" && cp "$tmp/vm.log" "$top/results/installed-tree-$vm.log"
+	cp "$tmp/results/console.log" "$top/results/installed-tree-$vm.console.log" 2>/dev/null
 	ran=$(grep -cE '^(not )?ok [0-9]+ selftests: fragtest: ' "$tmp/vm.log")
 	if [[ $rc -ne 125 && $ran -eq $(echo "$want" | wc -l) ]]; then
 		ok installed_tree_in_vm
