@@ -14,17 +14,22 @@
  * movable ones, built in a 1 GiB VM with an ext4 scratch disk:
  * - on a freshly dropped and compacted machine the module holds every
  *   other page of a movable region M (M_PCT of the largest zone, pin
- *   gfp=movable pattern=alt); a drain then takes every other free block,
- *   unmovably, which makes their pageblocks unmovable (U), and frees them;
+ *   gfp=movable pattern=alt), then the pages in between too (pool movb); a
+ *   drain takes all the other free blocks, unmovably, which makes their
+ *   pageblocks unmovable (U), and frees them;
  * - one page in every aligned 16-page group of U is pinned: page cache can
  *   then fill U's 15-page holes by fallbacks of order < 4, which take pages
  *   without claiming the pageblock (it stays unmovable);
  * - pagecache_fill fills FILL_PCT of MemTotal with clean page cache (written
- *   with O_DIRECT, read back buffered): M's holes first, then U's;
- * - one module request frees both pools (free pages scattered in M and U,
- *   page cache around each), resets the zones' compaction deferral that
- *   earlier tests left (undefer), drains any free block >= order 6 that
- *   freeing made, and tries GFP_NOWAIT|__GFP_NOWARN order 6, then
+ *   with O_DIRECT, read back buffered) in U's holes; what the U pins left
+ *   above their floor (large blocks, the first cache to go in and the
+ *   first reclaim would free) is filled first, by files deleted after;
+ * - the pins and M's taken-back half are freed (free pages scattered in M
+ *   and U, page cache around each); then one module request lets the
+ *   zones' next compaction run and start afresh whatever earlier tests'
+ *   compactions left (undefer: no deferral, skip hints cleared, scanners at
+ *   the zone's ends), drains any free block >= order 6 that freeing made,
+ *   and tries GFP_NOWAIT|__GFP_NOWARN order 6, then
  *   GFP_KERNEL|__GFP_COMP order 6. Each try records the buddy state first;
  *   info steps before and after record how full the per-cpu lists were.
  *   (__GFP_NOWARN: printing the failure report over a serial console takes
@@ -45,7 +50,10 @@
  * drained free memory down to near the min watermark: its pageblocks turned
  * movable as the cache filled them, compaction had nothing it could use, and
  * success hung on whether the 64 pages direct reclaim freed formed an
- * aligned block (red in 3 of 7 runs on 6.12).
+ * aligned block (red in 3 of 7 runs on 6.12). The next, whose undefer only
+ * reset the deferral, was red once in 5 runs on 6.12: after gfp_semantics,
+ * both of its asynchronous compactions scanned 666 pages between them and
+ * gave up (the skip hints and scanner positions earlier compactions left).
  */
 #include <sys/stat.h>
 #include <sys/statvfs.h>
@@ -460,7 +468,7 @@ TEST_F_TIMEOUT(scenario, pagecache_heavy_order6, 900)
 
 	ASSERT_EQ(0, drain_and_try(_metadata, s, &o, &rq)) TH_LOG("%s", s->c.reply);
 	TH_LOG("request: %s", rq.text);
-	/* what earlier compactions had left in each zone, reset for this request */
+	/* what earlier compactions had left in each zone, before undefer */
 	for (int i = 0; (where = ftc_record(s->c.reply, "undefer", 0, i)); i++) {
 		uint64_t shift = 0;
 

@@ -1,20 +1,32 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * undefer: forget the direct compaction failures a zone remembers.
+ * undefer: let a zone's next compaction run, and start afresh.
  *
  * After a failed synchronous compaction the kernel defers compaction of that
  * zone for orders >= compact_order_failed for up to 64 later attempts
  * (compaction_deferred()); an asynchronous attempt, the only kind a costly
- * request without __GFP_RETRY_MAYFAIL makes, then does not run at all. That
- * memory of earlier tests makes a later test's outcome depend on what ran
- * before it. undefer puts the zone back to its boot state, as a successful
- * compaction would (compaction_defer_reset()), and reports what it found.
+ * request without __GFP_RETRY_MAYFAIL makes, then does not run at all. And
+ * compactions that did run leave pageblock skip hints and cached scanner
+ * positions behind, so that the next asynchronous one may scan a few
+ * hundred pages and give up. Both are memory of earlier tests, which makes a
+ * later test's outcome depend on what ran before it.
+ *
+ * undefer puts a zone where a deferral that has just run out leaves it:
+ * compact_defer_shift at its maximum and compact_considered at its limit
+ * (the next compaction is not deferred, and compaction_restarting() holds),
+ * compact_order_failed 0, and compact_blockskip_flush set, so that the next
+ * compaction of the zone first clears the skip hints and moves its scanners
+ * back to the zone's ends (__reset_isolation_suitable()): the kernel's own
+ * path for a retry after a deferral. It reports what it found.
  */
 #include <linux/mm.h>
 #include <linux/mmzone.h>
 #include <linux/slab.h>
 
 #include "fragtest.h"
+
+/* mm/compaction.c's COMPACT_MAX_DEFER_SHIFT, private to it (6 since 3.x) */
+#define FT_MAX_DEFER_SHIFT	6
 
 int ft_undefer_prepare(struct ft_step *s, struct ft_ctx *ctx)
 {
@@ -50,6 +62,8 @@ void ft_defer_read(struct zone *zone, struct ft_defer_zone *d)
 	d->shift = data_race(zone->compact_defer_shift);
 	/* racy read: as above */
 	d->order_failed = data_race(zone->compact_order_failed);
+	/* racy read: as above */
+	d->skip_flush = data_race(zone->compact_blockskip_flush);
 #else
 	d->order_failed = -1;
 #endif
@@ -65,10 +79,11 @@ void ft_undefer_run(struct ft_step *s)
 	for (i = 0; i < n && i < s->res->nr_defer; i++) {
 		ft_defer_read(zones[i], &s->res->defer[i]);
 #ifdef CONFIG_COMPACTION
-		/* the values a zone starts with; written unlocked, as the kernel does */
-		WRITE_ONCE(zones[i]->compact_considered, 0);
-		WRITE_ONCE(zones[i]->compact_defer_shift, 0);
+		/* a deferral just run out (see above); written unlocked, as the kernel does */
+		WRITE_ONCE(zones[i]->compact_considered, 1U << FT_MAX_DEFER_SHIFT);
+		WRITE_ONCE(zones[i]->compact_defer_shift, FT_MAX_DEFER_SHIFT);
 		WRITE_ONCE(zones[i]->compact_order_failed, 0);
+		WRITE_ONCE(zones[i]->compact_blockskip_flush, true);
 #endif
 	}
 }
@@ -81,8 +96,8 @@ void ft_undefer_report(struct ft_step *s, int idx, struct ft_reply *r)
 		struct ft_defer_zone *d = &s->res->defer[i];
 
 		ft_printf(r,
-			  "undefer index=%d node=%d zone=%s considered=%u defer_shift=%u order_failed=%d\n",
+			  "undefer index=%d node=%d zone=%s considered=%u defer_shift=%u order_failed=%d skip_flush=%d\n",
 			  idx, d->node, ft_zone_name(d->zone), d->considered, d->shift,
-			  d->order_failed);
+			  d->order_failed, d->skip_flush);
 	}
 }

@@ -160,6 +160,7 @@ struct ft_defer_zone {
 	int node, zone;
 	unsigned int considered, shift;
 	int order_failed;		/* -1: no CONFIG_COMPACTION */
+	bool skip_flush;		/* compact_blockskip_flush */
 };
 
 struct ft_buddy_zone {
