@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "kselftest_harness.h"
+#include "text_fixture.h"
 
 #include "modclient.h"
 #include "procfile.h"
@@ -22,20 +23,9 @@
 /* the pin and drain records of a run whose drains the 10 s budget cut */
 #define CUT DATA "records-6.12-drain-cut.txt"
 
-static struct text_buf load(struct __test_metadata *_metadata, const char *path)
-{
-	struct text_buf t;
-	int ret = text_read_file(path, &t);
-
-	if (ret)
-		TH_LOG("cannot read %s: %s", path, strerror(-ret));
-	ASSERT_EQ(0, ret);
-	return t;
-}
-
 TEST(records_by_type_index_and_nth)
 {
-	struct text_buf t = load(_metadata, REPLY);
+	struct text_buf t = text_fixture_load(_metadata, REPLY);
 	const char *rec;
 	uint64_t v = 0;
 	char zone[16];
@@ -64,7 +54,7 @@ TEST(records_by_type_index_and_nth)
 
 TEST(result_and_latency)
 {
-	struct text_buf t = load(_metadata, REPLY);
+	struct text_buf t = text_fixture_load(_metadata, REPLY);
 	struct ftc_result r;
 
 	ASSERT_EQ(0, ftc_parse_result(t.data, 2, &r));
@@ -79,7 +69,7 @@ TEST(result_and_latency)
 
 TEST(buddy_records_with_compact_defer)
 {
-	struct text_buf t = load(_metadata, REPLY);
+	struct text_buf t = text_fixture_load(_metadata, REPLY);
 	struct ftc_buddy b[4];
 
 	ASSERT_EQ(2, ftc_parse_buddy(t.data, 2, b, 4));
@@ -126,8 +116,8 @@ TEST(buddy_record_without_compact_defer)
 
 TEST(reply_cut_by_the_time_budget)
 {
-	struct text_buf whole = load(_metadata, REPLY);
-	struct text_buf cut = load(_metadata, CUT);
+	struct text_buf whole = text_fixture_load(_metadata, REPLY);
+	struct text_buf cut = text_fixture_load(_metadata, CUT);
 	char last[256];
 
 	EXPECT_FALSE(ftc_reply_cut(whole.data));

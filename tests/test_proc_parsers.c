@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "kselftest_harness.h"
+#include "text_fixture.h"
 
 #include "buddyinfo.h"
 #include "extfrag.h"
@@ -24,17 +25,6 @@
 #define SEEDS FRAGTEST_SRCDIR "/../shared/data/seeds/"
 
 static const char *const fixtures[] = { "6.1", "6.12", "6.12-numa2" };
-
-static struct text_buf load(struct __test_metadata *_metadata, const char *path)
-{
-	struct text_buf t;
-	int ret = text_read_file(path, &t);
-
-	if (ret)
-		TH_LOG("cannot read %s: %s", path, strerror(-ret));
-	ASSERT_EQ(0, ret);
-	return t;
-}
 
 static int parse_buddy(const char *text, struct buddyinfo *bi)
 {
@@ -52,7 +42,7 @@ TEST(buddyinfo_captured_kernels)
 		struct parse_error err = { 0 };
 
 		snprintf(path, sizeof(path), DATA "%s/buddyinfo", fixtures[f]);
-		t = load(_metadata, path);
+		t = text_fixture_load(_metadata, path);
 		ASSERT_EQ(0, buddyinfo_parse(t.data, t.len, &bi, &err)) TH_LOG("%s: %s", path, err.msg);
 		ASSERT_GE(bi.nr_zones, 2);
 		for (size_t i = 0; i < bi.nr_zones; i++) {
@@ -67,7 +57,7 @@ TEST(buddyinfo_captured_kernels)
 
 TEST(buddyinfo_values_6_12)
 {
-	struct text_buf t = load(_metadata, DATA "6.12/buddyinfo");
+	struct text_buf t = text_fixture_load(_metadata, DATA "6.12/buddyinfo");
 	const struct buddy_zone *z;
 	struct buddyinfo bi;
 	struct parse_error err = { 0 };
@@ -96,7 +86,7 @@ TEST(buddyinfo_values_6_12)
  */
 TEST(buddyinfo_seed_002_veth)
 {
-	struct text_buf t = load(_metadata, SEEDS "002-veth-order6.buddyinfo.txt");
+	struct text_buf t = text_fixture_load(_metadata, SEEDS "002-veth-order6.buddyinfo.txt");
 	char *blocks[2] = { NULL, NULL };
 	size_t used[2] = { 0, 0 };
 	int cur = -1;
@@ -183,8 +173,8 @@ TEST(pagetypeinfo_sums_match_buddyinfo)
 
 		snprintf(bpath, sizeof(bpath), DATA "%s/buddyinfo", fixtures[f]);
 		snprintf(ppath, sizeof(ppath), DATA "%s/pagetypeinfo", fixtures[f]);
-		tb = load(_metadata, bpath);
-		tp = load(_metadata, ppath);
+		tb = text_fixture_load(_metadata, bpath);
+		tp = text_fixture_load(_metadata, ppath);
 		ASSERT_EQ(0, buddyinfo_parse(tb.data, tb.len, &bi, &err));
 		ASSERT_EQ(0, pagetypeinfo_parse(tp.data, tp.len, &pi, &err)) TH_LOG("%s", err.msg);
 		EXPECT_EQ(9, pi.pageblock_order);
@@ -219,8 +209,8 @@ TEST(pagetypeinfo_sums_match_buddyinfo)
 
 TEST(pagetypeinfo_blocks_cover_zone)
 {
-	struct text_buf tp = load(_metadata, DATA "6.12-numa2/pagetypeinfo");
-	struct text_buf tz = load(_metadata, DATA "6.12-numa2/zoneinfo");
+	struct text_buf tp = text_fixture_load(_metadata, DATA "6.12-numa2/pagetypeinfo");
+	struct text_buf tz = text_fixture_load(_metadata, DATA "6.12-numa2/zoneinfo");
 	struct pagetypeinfo pi;
 	struct zoneinfo zi;
 	struct parse_error err = { 0 };
@@ -321,7 +311,7 @@ TEST(zoneinfo_captured_kernels)
 		int populated = 0;
 
 		snprintf(path, sizeof(path), DATA "%s/zoneinfo", fixtures[f]);
-		t = load(_metadata, path);
+		t = text_fixture_load(_metadata, path);
 		ASSERT_EQ(0, zoneinfo_parse(t.data, t.len, &zi, &err)) TH_LOG("%s", err.msg);
 		for (size_t i = 0; i < zi.nr_zones; i++) {
 			const struct zoneinfo_zone *z = &zi.zones[i];
@@ -348,8 +338,8 @@ TEST(zoneinfo_captured_kernels)
 
 TEST(zoneinfo_values)
 {
-	struct text_buf t61 = load(_metadata, DATA "6.1/zoneinfo");
-	struct text_buf tn = load(_metadata, DATA "6.12-numa2/zoneinfo");
+	struct text_buf t61 = text_fixture_load(_metadata, DATA "6.1/zoneinfo");
+	struct text_buf tn = text_fixture_load(_metadata, DATA "6.12-numa2/zoneinfo");
 	const struct zoneinfo_zone *z;
 	struct zoneinfo zi;
 	struct parse_error err = { 0 };
@@ -407,9 +397,9 @@ TEST(zoneinfo_rejects_malformed)
 
 TEST(vmstat_and_extfrag)
 {
-	struct text_buf tv = load(_metadata, DATA "6.12/vmstat");
-	struct text_buf te = load(_metadata, DATA "6.12/extfrag_index");
-	struct text_buf tu = load(_metadata, DATA "6.1/unusable_index");
+	struct text_buf tv = text_fixture_load(_metadata, DATA "6.12/vmstat");
+	struct text_buf te = text_fixture_load(_metadata, DATA "6.12/extfrag_index");
+	struct text_buf tu = text_fixture_load(_metadata, DATA "6.1/unusable_index");
 	struct vmstat vs;
 	struct extfrag ef, un;
 	struct parse_error err = { 0 };
