@@ -45,18 +45,44 @@ lab_log() {	# to the kernel log, where a lab's console capture sees it
 	return 0
 }
 
+# The CPUs a task may run on, as /proc/PID/status lists them.
+lab_cpus_of() { sed -n 's/^Cpus_allowed_list:[[:space:]]*//p' "/proc/$1/status" 2>/dev/null; }
+
+# Also the CPUs of kswapd and kcompactd, which the scenarios confine to
+# their own CPU during a try (lib/kthread_cpu.h): lines "@cpus PID NAME LIST".
 lab_sysctls_save() {
 	lab_saved=$(mktemp "${TMPDIR:-/tmp}/fragtest-sysctl.XXXXXX") || { lab_saved=""; return 0; }
 	for s in $LAB_SYSCTLS; do
 		[ -w "/proc/sys/vm/$s" ] || continue
 		printf '%s %s\n' "$s" "$(tr -s '\t ' '  ' <"/proc/sys/vm/$s")" >>"$lab_saved"
 	done
+	for d in /proc/[0-9]*; do
+		read -r c <"$d/comm" 2>/dev/null || continue
+		case $c in kswapd*|kcompactd*) ;; *) continue ;; esac
+		l=$(lab_cpus_of "${d#/proc/}")
+		[ -n "$l" ] && printf '@cpus %s %s %s\n' "${d#/proc/}" "$c" "$l" >>"$lab_saved"
+	done
+}
+
+# lab_cpus_restore PID NAME LIST: when PID is still NAME and runs elsewhere.
+lab_cpus_restore() {
+	read -r c <"/proc/$1/comm" 2>/dev/null || return 0
+	[ "$c" = "$2" ] || return 0
+	now=$(lab_cpus_of "$1")
+	[ "$now" = "$3" ] && return 0
+	command -v taskset >/dev/null 2>&1 || return 0
+	taskset -pc "$3" "$1" >/dev/null 2>&1 && echo "$2 cpus $3 (was $now)"
 }
 
 # Writes back every saved value that differs now; names what it restored.
 lab_sysctls_restore() {
 	[ -n "$lab_saved" ] && [ -r "$lab_saved" ] || return 0
 	while read -r s v; do
+		if [ "$s" = "@cpus" ]; then
+			# shellcheck disable=SC2086 # PID NAME LIST
+			lab_cpus_restore $v
+			continue
+		fi
 		now=$(tr -s '\t ' '  ' <"/proc/sys/vm/$s" 2>/dev/null)
 		[ "$now" = "$v" ] && continue
 		echo "$v" >"/proc/sys/vm/$s" 2>/dev/null && echo "vm.$s=$v (was $now)"

@@ -18,6 +18,7 @@
 
 #include "module_fixture.h"
 #include "health.h"
+#include "kthread_cpu.h"
 #include "report_parse.h"
 #include "results.h"
 #include "sysctl.h"
@@ -80,6 +81,7 @@ static inline int scen_counters_read(struct scen_counters *c)
 struct scenario {
 	struct ft_client c;
 	struct sysctl_saved sysctls;
+	struct kthread_saved kthreads;	/* scen_confine_reclaimers() */
 	struct trace_instance trace;
 	struct ftr_run *res;		/* the case's result file: ft_case_run() */
 	char name[128];
@@ -129,6 +131,7 @@ static inline void scen_obs_free(struct scen_obs *o)
 static inline void scen_teardown(struct scenario *s)
 {
 	sysctl_restore(&s->sysctls);
+	kthreads_restore(&s->kthreads);
 	trace_stop(&s->trace);
 	trace_remove_stale("fragtest-scenario");
 	ft_module_unload();	/* frees every pool */
@@ -150,6 +153,23 @@ static inline void scen_teardown(struct scenario *s)
 	{ \
 		scen_teardown(&self->s); \
 	}
+
+/*
+ * kswapd and kcompactd onto the CPU the test runs on, and the test with
+ * them (lib/kthread_cpu.h says why); put back by scen_teardown(). The
+ * number of threads moved, or -errno with why.
+ */
+static inline int scen_confine_reclaimers(struct scenario *s, char *why, size_t whylen)
+{
+	static const char *const names[] = { "kswapd", "kcompactd", NULL };
+	int cpu = sched_getcpu();
+
+	if (cpu < 0) {
+		snprintf(why, whylen, "sched_getcpu: %s", strerror(errno));
+		return -errno;
+	}
+	return kthreads_confine(&s->kthreads, names, cpu, why, whylen);
+}
 
 /*
  * Observe whatever the test does between scen_watch_begin() and
