@@ -86,6 +86,15 @@ int sysctl_keep_pcp_small(struct sysctl_saved *saved)
 	return sysctl_set(saved, path, "1000000");
 }
 
+int sysctl_quiet_compaction(struct sysctl_saved *saved)
+{
+	int ret = 0;
+
+	if (!access("/proc/sys/vm/compaction_proactiveness", F_OK))
+		ret = sysctl_set(saved, "vm/compaction_proactiveness", "0");
+	return ret ? ret : sysctl_set(saved, "vm/watermark_boost_factor", "0");
+}
+
 int sysctl_restore(struct sysctl_saved *saved)
 {
 	int first = 0;

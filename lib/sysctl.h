@@ -33,6 +33,15 @@ int sysctl_set(struct sysctl_saved *saved, const char *name, const char *value);
  * 0 (also on kernels without the knob) or a negative errno.
  */
 int sysctl_keep_pcp_small(struct sysctl_saved *saved);
+/*
+ * Keep the kernel's background compaction from undoing a state a test
+ * built: no proactive compaction (vm.compaction_proactiveness 0, 5.9+:
+ * kcompactd otherwise migrates movable pages out of the holes every half
+ * second once the fragmentation score is high) and no watermark boosting
+ * (vm.watermark_boost_factor 0: a fallback would wake kswapd and kcompactd).
+ * 0 or a negative errno.
+ */
+int sysctl_quiet_compaction(struct sysctl_saved *saved);
 /* Write back every remembered value, newest first; returns the first error or 0. */
 int sysctl_restore(struct sysctl_saved *saved);
 

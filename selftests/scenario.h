@@ -121,9 +121,7 @@ static inline void scen_obs_free(struct scen_obs *o)
 	ftr_allow((s)->res, "page allocation failure"); \
 	ASSERT_EQ(0, trace_alloc_start(&(s)->trace, "fragtest-scenario", (int)getpid(), \
 				       (min_order), _swhy, sizeof(_swhy))) TH_LOG("%s", _swhy); \
-	if (!access("/proc/sys/vm/compaction_proactiveness", W_OK)) \
-		ASSERT_EQ(0, sysctl_set(&(s)->sysctls, "vm/compaction_proactiveness", "0")); \
-	ASSERT_EQ(0, sysctl_set(&(s)->sysctls, "vm/watermark_boost_factor", "0")); \
+	ASSERT_EQ(0, sysctl_quiet_compaction(&(s)->sysctls)); \
 	ASSERT_EQ(0, sysctl_keep_pcp_small(&(s)->sysctls)); \
 } while (0)
 

@@ -14,6 +14,7 @@
 #pragma GCC diagnostic ignored "-Wclobbered"
 #include "kselftest_harness.h"
 
+#include "sysctl.h"
 #include "workload_helpers.h"
 
 #define MiB (1ull << 20)
@@ -21,15 +22,17 @@
 #define TARGET "unusable_index(zone=DMA32,order=4) >= 0.7"
 
 FIXTURE(frag) {
-	int unused;
+	struct sysctl_saved sysctls;
 };
 
 FIXTURE_SETUP(frag)
 {
+	self->sysctls.nr = 0;
 }
 
-FIXTURE_TEARDOWN(frag)
+FIXTURE_TEARDOWN_PARENT(frag)
 {
+	sysctl_restore(&self->sysctls);
 }
 
 static bool bin_or_skip(char *bin, size_t len)
@@ -105,6 +108,8 @@ TEST_F_TIMEOUT(frag, reaches_target_on_small_vm, 600)
 	if (!total || total > 1536 * MiB || !getenv("FRAGTEST_SCRATCH"))
 		SKIP(return, "needs a VM with at most 1.5 GiB (MemTotal %llu MiB)",
 		     (unsigned long long)(total / MiB));
+	/* kcompactd would migrate the pages around the holes meanwhile */
+	ASSERT_EQ(0, sysctl_quiet_compaction(&self->sysctls));
 	sync();
 	wlt_write_file("/proc/sys/vm/drop_caches", "3");
 	wlt_write_file("/proc/sys/vm/compact_memory", "1");
