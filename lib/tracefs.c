@@ -57,6 +57,27 @@ static const char *const node_events[] = {
 };
 #define NR_NODE_EVENTS (sizeof(node_events) / sizeof(node_events[0]))
 
+/*
+ * trace_compaction_detail(): where each direct compaction's scanners went
+ * and why it stopped (the pid's own), and when kswapd ran (any pid: it is
+ * another task, and it competes with the compaction for the zone and LRU
+ * locks that asynchronous compaction gives up on).
+ */
+static const char *const compaction_events[] = {
+	"compaction/mm_compaction_begin",
+	"compaction/mm_compaction_end",
+	"compaction/mm_compaction_finished",
+	"compaction/mm_compaction_isolate_migratepages",
+	"compaction/mm_compaction_isolate_freepages",
+	"compaction/mm_compaction_migratepages",
+};
+#define NR_COMPACTION_EVENTS (sizeof(compaction_events) / sizeof(compaction_events[0]))
+static const char *const kswapd_events[] = {
+	"vmscan/mm_vmscan_kswapd_wake",
+	"vmscan/mm_vmscan_kswapd_sleep",
+};
+#define NR_KSWAPD_EVENTS (sizeof(kswapd_events) / sizeof(kswapd_events[0]))
+
 static void disable_events(const char *dir)
 {
 	char f[160];
@@ -67,6 +88,14 @@ static void disable_events(const char *dir)
 	}
 	for (size_t i = 0; i < NR_NODE_EVENTS; i++) {
 		snprintf(f, sizeof(f), "events/%s/enable", node_events[i]);
+		write_str(dir, f, "0");
+	}
+	for (size_t i = 0; i < NR_COMPACTION_EVENTS; i++) {
+		snprintf(f, sizeof(f), "events/%s/enable", compaction_events[i]);
+		write_str(dir, f, "0");
+	}
+	for (size_t i = 0; i < NR_KSWAPD_EVENTS; i++) {
+		snprintf(f, sizeof(f), "events/%s/enable", kswapd_events[i]);
 		write_str(dir, f, "0");
 	}
 }
@@ -156,6 +185,23 @@ int trace_alloc_nodes(struct trace_instance *ti, int pid, char *why, size_t whyl
 			return ret;
 	}
 	return 0;
+}
+
+int trace_compaction_detail(struct trace_instance *ti, int pid, char *why, size_t whylen)
+{
+	char filter[64];
+	int ret = 0;
+
+	if (!ti->created) {
+		snprintf(why, whylen, "no trace instance");
+		return -ENOENT;
+	}
+	snprintf(filter, sizeof(filter), "common_pid == %d", pid);
+	for (size_t i = 0; i < NR_COMPACTION_EVENTS && !ret; i++)
+		ret = enable_event(ti, compaction_events[i], filter, why, whylen);
+	for (size_t i = 0; i < NR_KSWAPD_EVENTS && !ret; i++)
+		ret = enable_event(ti, kswapd_events[i], "0", why, whylen);
+	return ret;
 }
 
 int trace_clear(const struct trace_instance *ti)

@@ -40,6 +40,14 @@ int trace_alloc_start(struct trace_instance *ti, const char *name, int pid, int 
  * alloc_calls_parse() fills alloc_call.nodes. 0 or -errno with why.
  */
 int trace_alloc_nodes(struct trace_instance *ti, int pid, char *why, size_t whylen);
+/*
+ * Also log where process pid's compactions scanned and why each ended
+ * (compaction:mm_compaction_begin, _end, _finished, _isolate_migratepages,
+ * _isolate_freepages, _migratepages), and
+ * every kswapd wake and sleep (any pid). For the record of a test; the
+ * parsers below skip these lines. 0 or -errno with why.
+ */
+int trace_compaction_detail(struct trace_instance *ti, int pid, char *why, size_t whylen);
 /* Empty the instance's buffer. */
 int trace_clear(const struct trace_instance *ti);
 /* The instance's buffer as text (does not consume it). */

@@ -450,6 +450,61 @@ static inline void scen_record(struct scenario *s, const char *step, const struc
 }
 
 /* The buddy state the module saw before a try, as KTAP diagnostics. */
+/* The number after key in line, or 0. */
+static inline unsigned long scen_trace_field(const char *line, const char *key)
+{
+	const char *p = strstr(line, key);
+	unsigned long v = 0;
+
+	if (p)
+		sscanf(p + strlen(key), "%lu", &v);
+	return v;
+}
+
+/*
+ * Log what the trace instance holds about compaction and kswapd (with
+ * trace_compaction_detail() enabled): every line but the per-pageblock
+ * isolate/migrate ones, which are summed instead; at most max lines.
+ */
+static inline void scen_log_compaction(struct __test_metadata *_metadata,
+				       const struct scenario *s, int max)
+{
+	unsigned long mcalls = 0, mscanned = 0, mtaken = 0, fcalls = 0, fscanned = 0;
+	unsigned long ftaken = 0, migrated = 0, mfailed = 0;
+	struct line_iter it;
+	struct text_buf t;
+	const char *l;
+	size_t ll;
+	int shown = 0;
+
+	if (!s->trace.created || trace_read(&s->trace, &t))
+		return;
+	line_iter_init(&it, t.data, t.len);
+	while (line_next(&it, &l, &ll)) {
+		char ln[512];
+
+		snprintf(ln, sizeof(ln), "%.*s", (int)ll, l);
+		if (strstr(ln, "mm_compaction_isolate_migratepages:")) {
+			mcalls++;
+			mscanned += scen_trace_field(ln, "nr_scanned=");
+			mtaken += scen_trace_field(ln, "nr_taken=");
+		} else if (strstr(ln, "mm_compaction_isolate_freepages:")) {
+			fcalls++;
+			fscanned += scen_trace_field(ln, "nr_scanned=");
+			ftaken += scen_trace_field(ln, "nr_taken=");
+		} else if (strstr(ln, "mm_compaction_migratepages:")) {
+			migrated += scen_trace_field(ln, "nr_migrated=");
+			mfailed += scen_trace_field(ln, "nr_failed=");
+		} else if ((strstr(ln, "mm_compaction_") || strstr(ln, "kswapd_")) &&
+			   shown++ < max) {
+			TH_LOG("trace: %s", ln);
+		}
+	}
+	text_free(&t);
+	TH_LOG("trace: migrate scanner %lu runs, %lu pages scanned, %lu isolated; free scanner %lu runs, %lu scanned, %lu isolated; %lu migrated, %lu failed",
+	       mcalls, mscanned, mtaken, fcalls, fscanned, ftaken, migrated, mfailed);
+}
+
 #define SCEN_LOG_BUDDY(s, step) do { \
 	struct ftc_buddy _b[16]; \
 	int _n = ftc_parse_buddy((s)->c.reply, (step), _b, 16); \
