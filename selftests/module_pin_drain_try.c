@@ -30,6 +30,8 @@ FIXTURE_SETUP(pin_drain_try)
 	FT_MODULE_SETUP(self);
 	/* freed pages parked on 6.12's long per-cpu lists merge after the drain */
 	ASSERT_EQ(0, sysctl_keep_pcp_small(&self->sysctls));
+	/* nor may kcompactd merge free pages by migrating movable ones */
+	ASSERT_EQ(0, sysctl_quiet_compaction(&self->sysctls));
 }
 
 FIXTURE_TEARDOWN_PARENT(pin_drain_try)
