@@ -160,11 +160,11 @@ static inline void scen_teardown(struct scenario *s)
 static inline int scen_confine_reclaimers(struct scenario *s, char *why, size_t whylen)
 {
 	static const char *const names[] = { "kswapd", "kcompactd", NULL };
-	int cpu = sched_getcpu();
+	int cpu = sched_getcpu(), err = errno;
 
 	if (cpu < 0) {
-		snprintf(why, whylen, "sched_getcpu: %s", strerror(errno));
-		return -errno;
+		snprintf(why, whylen, "sched_getcpu: %s", strerror(err));
+		return -err;
 	}
 	return kthreads_confine(&s->kthreads, names, cpu, why, whylen);
 }
@@ -449,7 +449,6 @@ static inline void scen_record(struct scenario *s, const char *step, const struc
 	}
 }
 
-/* The buddy state the module saw before a try, as KTAP diagnostics. */
 /* The number after key in line, or 0. */
 static inline unsigned long scen_trace_field(const char *line, const char *key)
 {
@@ -505,6 +504,7 @@ static inline void scen_log_compaction(struct __test_metadata *_metadata,
 	       mcalls, mscanned, mtaken, fcalls, fscanned, ftaken, migrated, mfailed);
 }
 
+/* The buddy state the module saw before a try, as KTAP diagnostics. */
 #define SCEN_LOG_BUDDY(s, step) do { \
 	struct ftc_buddy _b[16]; \
 	int _n = ftc_parse_buddy((s)->c.reply, (step), _b, 16); \
