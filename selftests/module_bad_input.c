@@ -79,6 +79,7 @@ TEST_F_TIMEOUT(bad_input, malformed_text, 300)
 	REFUSED("takes no key", "alloc colour=blue");
 	REFUSED("takes no key", "pools count=1");
 	REFUSED("undefer takes no key 'order'", "undefer order=6");
+	REFUSED("settle takes no key 'order'", "settle order=6");
 	REFUSED("given twice", "alloc order=1 order=2");
 	REFUSED("malformed order", "alloc order=abc");
 	REFUSED("malformed order", "alloc order=-1");

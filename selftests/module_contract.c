@@ -311,6 +311,63 @@ TEST_F_TIMEOUT(contract, undefer_lets_the_next_compaction_run, 120)
 	EXPECT_GT(n, 0);
 }
 
+/* A /proc/vmstat counter, 0 when absent. */
+static uint64_t vmstat_counter(const char *name)
+{
+	struct vmstat vs = { 0 };
+	uint64_t v = 0;
+
+	if (!vmstat_read(&vs)) {
+		vmstat_get(&vs, name, &v);
+		vmstat_free(&vs);
+	}
+	return v;
+}
+
+/*
+ * A failed GFP_NOWAIT|__GFP_DMA order-10 try, with the DMA zone's blocks
+ * above order 9 drained, wakes kswapd (pageoutrun counts its balancing
+ * passes): the node is balanced for that try only if the DMA zone is. (A
+ * try that may use DMA32 finds one of the blocks the drains leave above
+ * their floors.) settle then waits until kswapd and kcompactd sleep again
+ * and says so.
+ */
+TEST_F_TIMEOUT(contract, settle_waits_for_the_reclaimers, 120)
+{
+	uint64_t runs0 = vmstat_counter("pageoutrun"), waited = 0, settled = 0, fails = 0;
+	struct zoneinfo zi = { 0 };
+	char drains[1024];
+	const char *rec;
+	int n, err;
+
+	ASSERT_EQ(0, zoneinfo_read(&zi));
+	/* every zone, the DMA zone too: one left with a block keeps the node balanced */
+	n = ft_drain_steps(&zi, 9, "drain", drains, sizeof(drains));
+	zoneinfo_free(&zi);
+	ASSERT_GT(n, 0);
+	if (!strstr(drains, "zone=DMA "))
+		SKIP(return, "no DMA zone");
+	err = ftc_request(&self->c,
+			  "%stry api=alloc_pages gfp=GFP_NOWAIT|__GFP_NOWARN|__GFP_DMA order=10; "
+			  "settle; free pool=drain", drains);
+	ASSERT_EQ(0, err) TH_LOG("%s", self->c.reply);
+	rec = ftc_record(self->c.reply, "result", n, 0);
+	ASSERT_NE(NULL, rec) TH_LOG("%s", self->c.reply);
+	EXPECT_TRUE(ftc_get_u64(rec, "failures", &fails));
+	EXPECT_EQ(1, fails) TH_LOG("no block above order 9 was to be left: %s", self->c.reply);
+	rec = ftc_record(self->c.reply, "settle", n + 1, 0);
+	ASSERT_NE(NULL, rec) TH_LOG("%s", self->c.reply);
+	TH_LOG("%.*s; kswapd balancing passes +%llu", (int)strcspn(rec, "\n"), rec,
+	       (unsigned long long)(vmstat_counter("pageoutrun") - runs0));
+	EXPECT_TRUE(ftc_get_u64(rec, "waited_ms", &waited));
+	EXPECT_TRUE(ftc_get_u64(rec, "settled", &settled));
+	EXPECT_EQ(1, settled);
+	/* twelve idle polls 10 ms apart at the least */
+	EXPECT_GE(waited, 110);
+	/* the try woke kswapd, so there was something to wait for */
+	EXPECT_GT(vmstat_counter("pageoutrun"), runs0);
+}
+
 TEST_F_TIMEOUT(contract, memfree_returns_after_unload, 600)
 {
 	uint64_t base, held, after, fr, managed, avail, free, file[2];

@@ -271,4 +271,51 @@ static inline bool ft_record_latency(const char *name, const char *reply, int in
 	} \
 } while (0)
 
+/* The lowest floor the module lets a drain go to: min + max(64, managed/256). */
+static inline uint64_t ft_drain_floor_min(const struct zoneinfo_zone *z)
+{
+	return z->min + (z->managed / 256 > 64 ? z->managed / 256 : 64);
+}
+
+/*
+ * "drain zone=NAME above=A floor=F hold=POOL; " for every zone name, down to
+ * just above the lowest floor the module accepts: the small DMA zone's free
+ * memory may sit too close to its default floor (high watermark + 256
+ * pages) for the drain to take a block there. The number of drains, or -1.
+ */
+static inline int ft_drain_steps(const struct zoneinfo *zi, int above, const char *pool,
+				 char *buf, size_t len)
+{
+	size_t used = 0;
+	int n = 0;
+
+	for (size_t i = 0; i < zi->nr_zones; i++) {
+		const struct zoneinfo_zone *z = &zi->zones[i];
+		uint64_t floor = 0;
+		bool seen = false;
+
+		if (!z->populated)
+			continue;
+		for (size_t j = 0; j < i; j++)
+			seen |= zi->zones[j].populated && !strcmp(zi->zones[j].zone, z->zone);
+		if (seen)
+			continue;
+		/* the same zone name on every node: the highest floor of them */
+		for (size_t j = i; j < zi->nr_zones; j++) {
+			const struct zoneinfo_zone *y = &zi->zones[j];
+
+			if (y->populated && !strcmp(y->zone, z->zone) &&
+			    ft_drain_floor_min(y) + 16 > floor)
+				floor = ft_drain_floor_min(y) + 16;
+		}
+		used += (size_t)snprintf(buf + used, len - used,
+					 "drain zone=%s above=%d floor=%llu hold=%s; ", z->zone,
+					 above, (unsigned long long)floor, pool);
+		if (used >= len)
+			return -1;
+		n++;
+	}
+	return n;
+}
+
 #endif

@@ -19,9 +19,14 @@
  * back to the zone's ends (__reset_isolation_suitable()): the kernel's own
  * path for a retry after a deferral. It reports what it found.
  */
+#include <linux/delay.h>
+#include <linux/ktime.h>
 #include <linux/mm.h>
 #include <linux/mmzone.h>
+#include <linux/nodemask.h>
+#include <linux/sched/signal.h>
 #include <linux/slab.h>
+#include <linux/wait.h>
 
 #include "fragtest.h"
 
@@ -100,4 +105,69 @@ void ft_undefer_report(struct ft_step *s, int idx, struct ft_reply *r)
 			  idx, d->node, ft_zone_name(d->zone), d->considered, d->shift,
 			  d->order_failed, d->skip_flush);
 	}
+}
+
+/*
+ * settle: wait until every node's kswapd and kcompactd sleep (at most
+ * FT_SETTLE_MS). A failed try wakes kswapd, which
+ * then wakes kcompactd; where they share the test's CPU they run at the
+ * next try's first might_sleep(), before its first freelist attempt, and
+ * may build the very block that try is meant to get by its own work. After
+ * settle the next try starts with them asleep: its own wakeups come after
+ * that attempt. Asleep means on its wait queue (a wakeup takes it off at
+ * once), FT_SETTLE_QUIET polls in a row: longer than the HZ/10 nap kswapd
+ * takes there before it decides to sleep for good or to work again. The
+ * orders the wakers ask for (kswapd_order, kcompactd_max_order) are no
+ * sign: a wakeup that finds the node balanced sets them and wakes no one.
+ */
+#define FT_SETTLE_MS		5000
+#define FT_SETTLE_POLL_MS	10
+#define FT_SETTLE_QUIET		12
+
+/*
+ * Lockless waitqueue_active() below: a thread is on its wait queue only
+ * while it sleeps there; a stale answer costs one more poll, and
+ * FT_SETTLE_QUIET polls in a row must agree.
+ */
+static bool ft_reclaimers_idle(pg_data_t *pgdat)
+{
+	bool idle = true;
+
+	/* lockless, see above */
+	if (pgdat->kswapd && !waitqueue_active(&pgdat->kswapd_wait))
+		idle = false;
+#ifdef CONFIG_COMPACTION
+	/* lockless, see above */
+	if (pgdat->kcompactd && !waitqueue_active(&pgdat->kcompactd_wait))
+		idle = false;
+#endif
+	return idle;
+}
+
+void ft_settle_run(struct ft_step *s)
+{
+	u64 start = ktime_get_ns();
+	int quiet = 0;
+
+	for (;;) {
+		bool idle = true;
+		int nid;
+
+		for_each_node_state(nid, N_MEMORY)
+			idle &= ft_reclaimers_idle(NODE_DATA(nid));
+		quiet = idle ? quiet + 1 : 0;
+		if (quiet >= FT_SETTLE_QUIET ||
+		    ktime_get_ns() - start >= (u64)FT_SETTLE_MS * NSEC_PER_MSEC ||
+		    fatal_signal_pending(current))
+			break;
+		msleep(FT_SETTLE_POLL_MS);
+	}
+	s->settled = quiet >= FT_SETTLE_QUIET;
+	s->settle_ns = ktime_get_ns() - start;
+}
+
+void ft_settle_report(struct ft_step *s, int idx, struct ft_reply *r)
+{
+	ft_printf(r, "settle index=%d waited_ms=%llu settled=%d\n", idx,
+		  div_u64(s->settle_ns, NSEC_PER_MSEC), s->settled);
 }

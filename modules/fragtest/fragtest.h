@@ -70,6 +70,7 @@ enum ft_verb {
 	FT_VERB_INFO,
 	FT_VERB_GFP,
 	FT_VERB_UNDEFER,
+	FT_VERB_SETTLE,
 };
 
 #define FT_ALL		(-2)	/* node=all / zone=all */
@@ -97,6 +98,9 @@ struct ft_step {
 	bool refs;		/* refs=1: a page reference in every group we hold none of */
 	/* drain */
 	unsigned int above;
+	/* settle: how long it waited, and whether the reclaimers went idle */
+	u64 settle_ns;
+	bool settled;
 	/* filled in while preparing and running */
 	u64 deadline;		/* ktime ns; 0: none (see FT_ATOMIC_BUDGET_NS) */
 	struct ft_pool *target;
@@ -270,6 +274,8 @@ int ft_zone_gfp(int zone, gfp_t *bits);
 int ft_undefer_prepare(struct ft_step *s, struct ft_ctx *ctx);
 void ft_undefer_run(struct ft_step *s);
 void ft_undefer_report(struct ft_step *s, int idx, struct ft_reply *r);
+void ft_settle_run(struct ft_step *s);
+void ft_settle_report(struct ft_step *s, int idx, struct ft_reply *r);
 void ft_defer_read(struct zone *zone, struct ft_defer_zone *d);
 
 #endif /* FRAGTEST_H */

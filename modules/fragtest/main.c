@@ -131,6 +131,9 @@ static void ft_run(struct ft_step *s, struct ft_reply *r)
 	case FT_VERB_UNDEFER:
 		ft_undefer_run(s);
 		break;
+	case FT_VERB_SETTLE:
+		ft_settle_run(s);
+		break;
 	}
 }
 
@@ -142,6 +145,8 @@ static void ft_report(struct ft_step *s, int idx, struct ft_reply *r)
 		ft_frag_report(s, idx, r);
 	if (s->verb == FT_VERB_UNDEFER)
 		ft_undefer_report(s, idx, r);
+	if (s->verb == FT_VERB_SETTLE)
+		ft_settle_report(s, idx, r);
 }
 
 /*

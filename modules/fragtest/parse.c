@@ -36,6 +36,7 @@ static const char * const ft_verb_names[] = {
 	[FT_VERB_INFO] = "info",
 	[FT_VERB_GFP] = "gfp",
 	[FT_VERB_UNDEFER] = "undefer",
+	[FT_VERB_SETTLE] = "settle",
 };
 
 /* Keys each verb accepts, as a bit per key. */
@@ -60,6 +61,7 @@ static const unsigned int ft_verb_keys[] = {
 	[FT_VERB_DRAIN] = KB(K_NODE) | KB(K_ZONE) | KB(K_ABOVE) | KB(K_FLOOR) | KB(K_HOLD),
 	[FT_VERB_FREE] = KB(K_POOL),
 	[FT_VERB_UNDEFER] = KB(K_NODE) | KB(K_ZONE),
+	[FT_VERB_SETTLE] = 0,
 	[FT_VERB_POOLS] = 0,
 	[FT_VERB_INFO] = 0,
 	[FT_VERB_GFP] = 0,
@@ -343,7 +345,7 @@ static int ft_parse_step(char *text, struct ft_step *s, struct ft_ctx *ctx)
 	if (verb == ARRAY_SIZE(ft_verb_names))
 		return ft_fail(ctx, -EINVAL,
 			       "unknown verb '%.32s' (%s)", tok,
-			       "alloc, try, pin, drain, free, pools, info, gfp, undefer");
+			       "alloc, try, pin, drain, free, pools, info, gfp, undefer, settle");
 	ft_step_defaults(s, verb);
 
 	while (text) {
