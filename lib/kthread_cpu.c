@@ -72,7 +72,11 @@ static int remember(struct kthread_saved *saved, int pid, const char *comm)
 			return i;
 	if (saved->nr == KTHREAD_SAVED_MAX)
 		return -ENOSPC;
-	if (sched_getaffinity(pid, sizeof(cpu_set_t), &saved->item[i].mask))
+	if (sched_getaffinity(pid, sizeof(cpu_set_t), &saved->item[i].mask) ||
+	    sched_getparam(pid, &saved->item[i].param))
+		return -errno;
+	saved->item[i].policy = sched_getscheduler(pid);
+	if (saved->item[i].policy < 0)
 		return -errno;
 	saved->item[i].pid = pid;
 	snprintf(saved->item[i].comm, sizeof(saved->item[i].comm), "%s", comm);
@@ -83,6 +87,7 @@ static int remember(struct kthread_saved *saved, int pid, const char *comm)
 int kthreads_confine(struct kthread_saved *saved, const char *const *prefixes, int cpu,
 		     char *why, size_t whylen)
 {
+	struct sched_param idle = { .sched_priority = 0 };
 	cpu_set_t one;
 	struct dirent *de;
 	DIR *d;
@@ -128,6 +133,12 @@ int kthreads_confine(struct kthread_saved *saved, const char *const *prefixes, i
 				 pid, cpu, strerror(-ret));
 			break;
 		}
+		if (sched_setscheduler(pid, SCHED_IDLE, &idle)) {
+			ret = -errno;
+			snprintf(why, whylen, "%s (pid %d): cannot make it SCHED_IDLE: %s", comm,
+				 pid, strerror(-ret));
+			break;
+		}
 		moved++;
 	}
 	closedir(d);
@@ -144,6 +155,9 @@ int kthreads_restore(struct kthread_saved *saved)
 		if (task_comm(saved->item[i].pid, comm, sizeof(comm)) ||
 		    strcmp(comm, saved->item[i].comm))
 			continue;	/* gone, or the pid was reused */
+		if (sched_setscheduler(saved->item[i].pid, saved->item[i].policy,
+				       &saved->item[i].param) && !ret)
+			ret = -errno;
 		if (sched_setaffinity(saved->item[i].pid, sizeof(cpu_set_t), &saved->item[i].mask) &&
 		    !ret)
 			ret = -errno;

@@ -47,9 +47,12 @@ lab_log() {	# to the kernel log, where a lab's console capture sees it
 
 # The CPUs a task may run on, as /proc/PID/status lists them.
 lab_cpus_of() { sed -n 's/^Cpus_allowed_list:[[:space:]]*//p' "/proc/$1/status" 2>/dev/null; }
+# Its scheduling policy (0 SCHED_OTHER, 5 SCHED_IDLE): /proc/PID/stat's 41st field.
+lab_policy_of() { sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f39; }
 
-# Also the CPUs of kswapd and kcompactd, which the scenarios confine to
-# their own CPU during a try (lib/kthread_cpu.h): lines "@cpus PID NAME LIST".
+# Also the CPUs and policy of kswapd and kcompactd, which the scenarios put
+# on their own CPU at SCHED_IDLE during a try (lib/kthread_cpu.h): lines
+# "@cpus PID NAME LIST POLICY".
 lab_sysctls_save() {
 	lab_saved=$(mktemp "${TMPDIR:-/tmp}/fragtest-sysctl.XXXXXX") || { lab_saved=""; return 0; }
 	for s in $LAB_SYSCTLS; do
@@ -60,14 +63,21 @@ lab_sysctls_save() {
 		read -r c <"$d/comm" 2>/dev/null || continue
 		case $c in kswapd*|kcompactd*) ;; *) continue ;; esac
 		l=$(lab_cpus_of "${d#/proc/}")
-		[ -n "$l" ] && printf '@cpus %s %s %s\n' "${d#/proc/}" "$c" "$l" >>"$lab_saved"
+		p=$(lab_policy_of "${d#/proc/}")
+		[ -n "$l" ] && [ -n "$p" ] &&
+			printf '@cpus %s %s %s %s\n' "${d#/proc/}" "$c" "$l" "$p" >>"$lab_saved"
 	done
 }
 
-# lab_cpus_restore PID NAME LIST: when PID is still NAME and runs elsewhere.
+# lab_cpus_restore PID NAME LIST POLICY: when PID is still NAME and was
+# changed (chrt puts back SCHED_OTHER, the kernel's policy for these threads).
 lab_cpus_restore() {
 	read -r c <"/proc/$1/comm" 2>/dev/null || return 0
 	[ "$c" = "$2" ] || return 0
+	now=$(lab_policy_of "$1")
+	if [ "$4" = 0 ] && [ "$now" != 0 ] && command -v chrt >/dev/null 2>&1; then
+		chrt -o -p 0 "$1" >/dev/null 2>&1 && echo "$2 policy SCHED_OTHER (was $now)"
+	fi
 	now=$(lab_cpus_of "$1")
 	[ "$now" = "$3" ] && return 0
 	command -v taskset >/dev/null 2>&1 || return 0
@@ -79,7 +89,7 @@ lab_sysctls_restore() {
 	[ -n "$lab_saved" ] && [ -r "$lab_saved" ] || return 0
 	while read -r s v; do
 		if [ "$s" = "@cpus" ]; then
-			# shellcheck disable=SC2086 # PID NAME LIST
+			# shellcheck disable=SC2086 # PID NAME LIST POLICY
 			lab_cpus_restore $v
 			continue
 		fi

@@ -3,12 +3,12 @@
 # kernel: scripts/run-suite (make run_tests) and an installed
 # run_kselftest.sh each run a stand-in test that loads the helper module,
 # holds 64 MiB in a pool with its ctl file open, changes a vm sysctl and
-# confines kswapd0 to CPU 0 (as the scenarios do during a try).
+# puts kswapd0 on CPU 0 at SCHED_IDLE (as the scenarios do during a try).
 # While it runs: the runner is at oom_score_adj -1000, the test at 0 in the
 # runner's cgroup with memory.max and memory.oom.group set. Then the runner
 # is killed (run-suite with SIGKILL, run_kselftest.sh with SIGTERM); the
 # watchdog must kill the test, free the pools, unload the module, restore
-# the sysctl and kswapd0's CPUs and remove the cgroup.
+# the sysctl and kswapd0's CPUs and policy and remove the cgroup.
 #
 # usage: tests/lab_safety.sh [KERNEL]   (default 6.12; TAP on stdout)
 set -uo pipefail
@@ -62,6 +62,7 @@ cat >"$work/holder" <<HOLDER
 insmod $ko || exit 1
 echo 1 >/proc/sys/vm/watermark_boost_factor
 taskset -pc 0 \$(pgrep -x kswapd0) >/dev/null || exit 1
+chrt -i -p 0 \$(pgrep -x kswapd0) || exit 1
 exec 3<>/sys/kernel/debug/fragtest/ctl
 echo "alloc order=9 count=32 hold=held" >&3
 echo \$\$ >$work/holder.pid
@@ -112,6 +113,7 @@ for runner in run-suite run_kselftest; do
 	check "${runner}_sysctl_restored" test "$(cat /proc/sys/vm/watermark_boost_factor)" = "$boost"
 	check "${runner}_kswapd_cpus_restored" test \
 		"$(sed -n 's/^Cpus_allowed_list:[[:space:]]*//p' /proc/$kswapd/status)" = "$kswapd_cpus"
+	check "${runner}_kswapd_policy_restored" sh -c "chrt -p $kswapd | grep -q SCHED_OTHER"
 	# the pool's 32 x 512 pages are free again (per-cpu lists move a little)
 	check "${runner}_memory_back" test $(($(free_pages) - held)) -ge $((32 * 512 * 3 / 4))
 	check "${runner}_kernel_log_says_so" wait_for 5 sh -c \

@@ -62,8 +62,9 @@ TEST(confines_the_caller_and_records_nothing_unmatched)
 	sched_setaffinity(0, sizeof(orig), &orig);
 }
 
-TEST(restore_gives_a_recorded_task_its_mask_back)
+TEST(restore_gives_a_recorded_task_its_mask_and_policy_back)
 {
+	struct sched_param idle = { .sched_priority = 0 };
 	struct kthread_saved saved = { 0 };
 	cpu_set_t orig, now;
 	char why[128] = "";
@@ -74,12 +75,17 @@ TEST(restore_gives_a_recorded_task_its_mask_back)
 	saved.item[0].pid = getpid();
 	own_comm(saved.item[0].comm, sizeof(saved.item[0].comm));
 	saved.item[0].mask = orig;
+	saved.item[0].policy = sched_getscheduler(0);
+	ASSERT_EQ(0, sched_getparam(0, &saved.item[0].param));
 	saved.nr = 1;
 	ASSERT_EQ(0, kthreads_confine(&saved, no_such, cpu, why, sizeof(why))) TH_LOG("%s", why);
+	/* as kthreads_confine() leaves a kernel thread */
+	ASSERT_EQ(0, sched_setscheduler(0, SCHED_IDLE, &idle));
 	EXPECT_EQ(0, kthreads_restore(&saved));
 	EXPECT_EQ(0, saved.nr);
 	ASSERT_EQ(0, sched_getaffinity(0, sizeof(now), &now));
 	EXPECT_TRUE(CPU_EQUAL(&orig, &now));
+	EXPECT_EQ(SCHED_OTHER, sched_getscheduler(0));
 	sched_setaffinity(0, sizeof(orig), &orig);
 }
 
