@@ -24,14 +24,20 @@
  *   with O_DIRECT, read back buffered) in U's holes; what the U pins left
  *   above their floor (large blocks, the first cache to go in and the
  *   first reclaim would free) is filled first, by files deleted after;
- * - the pins and M's taken-back half are freed (free pages scattered in M
- *   and U, page cache around each); kswapd and kcompactd are confined to
- *   the test's CPU (see below); then one module request lets the
- *   zones' next compaction run and start afresh whatever earlier tests'
- *   compactions left (undefer: no deferral, skip hints cleared, scanners at
- *   the zone's ends), drains any free block >= order 6 that freeing made,
- *   and tries GFP_NOWAIT|__GFP_NOWARN order 6, then
- *   GFP_KERNEL|__GFP_COMP order 6. Each try records the buddy state first;
+ * - the pins and M's first half (pool mov: the even pages) are freed (free
+ *   pages scattered in M and U, page cache around each). The even ones:
+ *   the restart of a compaction (__reset_isolation_suitable()) takes a
+ *   movable pageblock as a target only if one of the pages it samples,
+ *   every 8th from the block's start, is free; with M's odd pages free it
+ *   found none there, put both scanners in the middle of the zone, and the
+ *   GFP_KERNEL try's compactions ended at once (partial_skipped; 6.1); kswapd and kcompactd are put on the
+ *   test's CPU at SCHED_IDLE (see below); then one module request waits
+ *   until they sleep (settle), lets the zones' next compaction run and
+ *   start afresh whatever earlier tests' compactions left (undefer: no
+ *   deferral, skip hints cleared, scanners at the zone's ends), drains any
+ *   free block >= order 6 that freeing made, and tries
+ *   GFP_NOWAIT|__GFP_NOWARN order 6, then GFP_KERNEL|__GFP_COMP order 6.
+ *   Each try records the buddy state first;
  *   info steps before and after record how full the per-cpu lists were.
  *   (__GFP_NOWARN: printing the failure report over a serial console takes
  *   milliseconds, time enough for the kswapd it woke to rebuild a block.)
@@ -54,7 +60,13 @@
  * that makes the outcome a race, the likeliest reason why 2 of 4 full-suite
  * runs had both compactions give up after 491-666 pages scanned (those runs
  * had no compaction trace). On the test's CPU kswapd runs only when the
- * test's task reschedules, never holding a spinlock then.
+ * test's task reschedules, never holding a spinlock then. At their normal
+ * policy, though, the kswapd the GFP_NOWAIT try woke preempted the test at
+ * the GFP_KERNEL try's first might_sleep(), before its first freelist
+ * attempt, and with the kcompactd it woke built the block there: success
+ * with no direct work (run 203 on 6.1). At SCHED_IDLE a wakeup does not
+ * preempt the test; waiting for them with settle between the tries instead
+ * let kcompactd compact the zone, leaving the try's compaction nothing.
  * The trace of each compaction (scanner positions, end status, kswapd's
  * wakes and sleeps) is logged.
  *
@@ -88,12 +100,12 @@
 #define KERNEL_GFP "GFP_KERNEL|__GFP_COMP"
 
 /*
- * The request: undefer, one drain per zone name, an info (zone records with
- * the per-cpu list fill), the two tries, another info.
+ * The request: settle, undefer, one drain per zone name, an info (zone
+ * records with the per-cpu list fill), the two tries, another info.
  */
 struct request {
 	char text[2048];
-	int nr_drains;		/* steps 1 .. nr_drains */
+	int nr_drains;		/* steps 2 .. nr_drains + 1 */
 	int nowait_step, kernel_step;
 };
 
@@ -160,75 +172,29 @@ static uint64_t pcp_pages(const char *reply, int nth_info, int nr_zones)
 	return sum;
 }
 
-/* The lowest floor the module lets a drain go to: min + max(64, managed/256). */
-static uint64_t drain_floor_min(const struct zoneinfo_zone *z)
-{
-	return z->min + (z->managed / 256 > 64 ? z->managed / 256 : 64);
-}
-
 /*
- * "drain zone=NAME above=A floor=F hold=POOL; " for every zone name, down to
- * just above the lowest floor the module accepts: the small DMA zone's free
- * memory may sit too close to its default floor (high watermark + 256
- * pages) for the drain to take a block there. The number of drains, or -1.
- */
-static int drain_steps(const struct zoneinfo *zi, int above, const char *pool, char *buf,
-		       size_t len)
-{
-	size_t used = 0;
-	int n = 0;
-
-	for (size_t i = 0; i < zi->nr_zones; i++) {
-		const struct zoneinfo_zone *z = &zi->zones[i];
-		uint64_t floor = 0;
-		bool seen = false;
-
-		if (!z->populated)
-			continue;
-		for (size_t j = 0; j < i; j++)
-			seen |= zi->zones[j].populated && !strcmp(zi->zones[j].zone, z->zone);
-		if (seen)
-			continue;
-		/* the same zone name on every node: the highest floor of them */
-		for (size_t j = i; j < zi->nr_zones; j++) {
-			const struct zoneinfo_zone *y = &zi->zones[j];
-
-			if (y->populated && !strcmp(y->zone, z->zone) &&
-			    drain_floor_min(y) + 16 > floor)
-				floor = drain_floor_min(y) + 16;
-		}
-		used += (size_t)snprintf(buf + used, len - used,
-					 "drain zone=%s above=%d floor=%llu hold=%s; ", z->zone,
-					 above, (unsigned long long)floor, pool);
-		if (used >= len)
-			return -1;
-		n++;
-	}
-	return n;
-}
-
-/*
- * undefer, the drains, info, the two tries, info. Zone watermarks from the
- * before snapshot.
+ * See struct request. settle first: the pins and pools just freed and the
+ * fill may have left kswapd or kcompactd at work, which on the test's CPU
+ * runs only while the request sleeps. Zone watermarks from the before
+ * snapshot.
  */
 static int build_request(const struct snapshot *snap, struct request *rq)
 {
-	size_t used;
+	char drains[1024];
 	int n;
 
 	memset(rq, 0, sizeof(*rq));
-	used = (size_t)snprintf(rq->text, sizeof(rq->text), "undefer; ");
-	n = drain_steps(&snap->zones, DRAIN_ABOVE, "drain", rq->text + used,
-			sizeof(rq->text) - used);
+	n = ft_drain_steps(&snap->zones, DRAIN_ABOVE, "drain", drains, sizeof(drains));
 	if (n <= 0)
 		return -ENOENT;
 	rq->nr_drains = n;
-	used = strlen(rq->text);
-	rq->nowait_step = rq->nr_drains + 2;
-	rq->kernel_step = rq->nr_drains + 3;
-	snprintf(rq->text + used, sizeof(rq->text) - used,
-		 "info; try api=alloc_pages gfp=%s order=%d; "
-		 "try api=alloc_pages gfp=%s order=%d; info", NOWAIT_GFP, ORDER, KERNEL_GFP, ORDER);
+	rq->nowait_step = n + 3;
+	rq->kernel_step = n + 4;
+	if ((size_t)snprintf(rq->text, sizeof(rq->text),
+			     "settle; undefer; %sinfo; try api=alloc_pages gfp=%s order=%d; "
+			     "try api=alloc_pages gfp=%s order=%d; info",
+			     drains, NOWAIT_GFP, ORDER, KERNEL_GFP, ORDER) >= sizeof(rq->text))
+		return -E2BIG;
 	return 0;
 }
 
@@ -291,7 +257,7 @@ static int drain_and_try(struct __test_metadata *_metadata, struct scenario *s,
 		if (scen_observe(s, o, NULL, "%s", rq->text))
 			return -EIO;
 		for (int d = 0; d < rq->nr_drains; d++) {
-			const char *drain = ftc_record(s->c.reply, "drain", 1 + d, 0);
+			const char *drain = ftc_record(s->c.reply, "drain", -1, d);
 			uint64_t t = 1;	/* no drain record: nothing to trust */
 
 			if (drain)
@@ -385,7 +351,7 @@ static int build_regions(struct __test_metadata *_metadata, struct scenario *s, 
 	       (unsigned long long)held, (unsigned long long)v, (unsigned long long)released);
 	ftr_metric(s->res, "movable_region_pages", (double)(held + v), "", FTR_NEUTRAL);
 	/* the rest, taken unmovably (their pageblocks turn unmovable) and freed */
-	n = drain_steps(&zi, 0, "conv", drains, sizeof(drains));
+	n = ft_drain_steps(&zi, 0, "conv", drains, sizeof(drains));
 	zoneinfo_free(&zi);
 	ASSERT_GT(n, 0) return -1;
 	ASSERT_EQ(0, ftc_request(&s->c, "%sfree pool=conv", drains)) {
@@ -422,7 +388,7 @@ TEST_F_TIMEOUT(scenario, pagecache_heavy_order6, 900)
 			 "--keep", "--quiet", "--prefix", self->prefix, NULL };
 	char *first_argv[] = { bin, "--dir", self->dir, "--mode", "read", "--target",
 			       first_target, "--keep", "--quiet", "--prefix", first_prefix, NULL };
-	uint64_t left = 0;
+	uint64_t left = 0, settle_ms = 0;
 	int deferred_zones = 0, moved;
 	char why[256];
 	const struct alloc_call *nowait, *kernel;
@@ -481,7 +447,7 @@ TEST_F_TIMEOUT(scenario, pagecache_heavy_order6, 900)
 	wl_remove_prefixed(self->dir, first_prefix);
 	ftr_timeline_sample(s->res);
 	/* scattered free pages in M and U, page cache around each */
-	ASSERT_EQ(0, ftc_request(&s->c, "free pool=pin; free pool=movb")) TH_LOG("%s", s->c.reply);
+	ASSERT_EQ(0, ftc_request(&s->c, "free pool=pin; free pool=mov")) TH_LOG("%s", s->c.reply);
 	/*
 	 * The GFP_KERNEL try's compactions are asynchronous and end at the
 	 * first contended lock: the kswapd the tries wake must not reclaim
@@ -495,7 +461,11 @@ TEST_F_TIMEOUT(scenario, pagecache_heavy_order6, 900)
 	ASSERT_EQ(0, drain_and_try(_metadata, s, &o, &rq)) TH_LOG("%s", s->c.reply);
 	TH_LOG("request: %s", rq.text);
 	/* what earlier compactions had left in each zone, before undefer */
-	for (int i = 0; (where = ftc_record(s->c.reply, "undefer", 0, i)); i++) {
+	where = ftc_record(s->c.reply, "settle", 0, 0);
+	TH_LOG("%.*s", where ? (int)strcspn(where, "\n") : 16, where ? where : "no settle record");
+	if (where && ftc_get_u64(where, "waited_ms", &settle_ms))
+		ftr_metric(s->res, "settle_ms", (double)settle_ms, "ms", FTR_NEUTRAL);
+	for (int i = 0; (where = ftc_record(s->c.reply, "undefer", 1, i)); i++) {
 		uint64_t shift = 0;
 
 		TH_LOG("%.*s", (int)strcspn(where, "\n"), where);
