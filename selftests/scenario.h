@@ -153,9 +153,9 @@ static inline void scen_teardown(struct scenario *s)
 	}
 
 /*
- * kswapd and kcompactd onto the CPU the test runs on, and the test with
- * them (lib/kthread_cpu.h says why); put back by scen_teardown(). The
- * number of threads moved, or -errno with why.
+ * kswapd and kcompactd onto the CPU the test runs on, at SCHED_IDLE, and
+ * the test with them (lib/kthread_cpu.h says why); put back by
+ * scen_teardown(). The number of threads moved, or -errno with why.
  */
 static inline int scen_confine_reclaimers(struct scenario *s, char *why, size_t whylen)
 {
