@@ -62,7 +62,7 @@ static bool has_prefix(const char *comm, const char *const *prefixes)
 	return false;
 }
 
-/* Record pid's mask unless it is recorded already; its slot or -errno. */
+/* Record pid's mask and policy unless recorded already; its slot or -errno. */
 static int remember(struct kthread_saved *saved, int pid, const char *comm)
 {
 	int i;
@@ -123,8 +123,8 @@ int kthreads_confine(struct kthread_saved *saved, const char *const *prefixes, i
 		slot = remember(saved, pid, comm);
 		if (slot < 0) {
 			ret = slot;
-			snprintf(why, whylen, "%s (pid %d): cannot record its CPUs: %s", comm, pid,
-				 strerror(-ret));
+			snprintf(why, whylen, "%s (pid %d): cannot record its CPUs and policy: %s",
+				 comm, pid, strerror(-ret));
 			break;
 		}
 		if (sched_setaffinity(pid, sizeof(one), &one)) {
