@@ -30,15 +30,16 @@
  *   movable pageblock as a target only if one of the pages it samples,
  *   every 8th from the block's start, is free; with M's odd pages free it
  *   found none there, put both scanners in the middle of the zone, and the
- *   GFP_KERNEL try's compactions ended at once (partial_skipped; 6.1); kswapd and kcompactd are put on the
- *   test's CPU at SCHED_IDLE (see below); then one module request waits
- *   until they sleep (settle), lets the zones' next compaction run and
- *   start afresh whatever earlier tests' compactions left (undefer: no
- *   deferral, skip hints cleared, scanners at the zone's ends), drains any
- *   free block >= order 6 that freeing made, and tries
+ *   GFP_KERNEL try's compactions ended at once (partial_skipped; 6.1);
+ * - kswapd and kcompactd are put on the test's CPU at SCHED_IDLE (see
+ *   below); then one module request waits until they sleep (settle), lets
+ *   the zones' next compaction run and start afresh whatever earlier
+ *   tests' compactions left (undefer: no deferral, skip hints cleared,
+ *   scanners at the zone's ends), drains any free block >= order 6 that
+ *   freeing made, settles again (see build_request()) and tries
  *   GFP_NOWAIT|__GFP_NOWARN order 6, then GFP_KERNEL|__GFP_COMP order 6.
- *   Each try records the buddy state first;
- *   info steps before and after record how full the per-cpu lists were.
+ *   Each try records the buddy state first; info steps before and after
+ *   record how full the per-cpu lists were.
  *   (__GFP_NOWARN: printing the failure report over a serial console takes
  *   milliseconds, time enough for the kswapd it woke to rebuild a block.)
  *
@@ -101,12 +102,13 @@
 
 /*
  * The request: settle, undefer, one drain per zone name, an info (zone
- * records with the per-cpu list fill), the two tries, another info.
+ * records with the per-cpu list fill), settle again, the two tries,
+ * another info.
  */
 struct request {
 	char text[2048];
 	int nr_drains;		/* steps 2 .. nr_drains + 1 */
-	int nowait_step, kernel_step;
+	int settle2_step, nowait_step, kernel_step;
 };
 
 FIXTURE(scenario) {
@@ -175,8 +177,14 @@ static uint64_t pcp_pages(const char *reply, int nth_info, int nr_zones)
 /*
  * See struct request. settle first: the pins and pools just freed and the
  * fill may have left kswapd or kcompactd at work, which on the test's CPU
- * runs only while the request sleeps. Zone watermarks from the before
- * snapshot.
+ * runs only while the request sleeps. settle again right before the tries:
+ * the request then resumes on a fresh time slice. Without it, the
+ * scheduler tick that came after the GFP_NOWAIT try had woken kswapd found
+ * the test past its slice (it had run since the first settle, through the
+ * drains) and let the SCHED_IDLE kswapd run at the GFP_KERNEL try's first
+ * might_sleep(): it and the kcompactd it woke built the block before the
+ * try's first freelist attempt (flake run 205 on 6.1). Zone watermarks
+ * from the before snapshot.
  */
 static int build_request(const struct snapshot *snap, struct request *rq)
 {
@@ -188,10 +196,11 @@ static int build_request(const struct snapshot *snap, struct request *rq)
 	if (n <= 0)
 		return -ENOENT;
 	rq->nr_drains = n;
-	rq->nowait_step = n + 3;
-	rq->kernel_step = n + 4;
+	rq->settle2_step = n + 3;
+	rq->nowait_step = n + 4;
+	rq->kernel_step = n + 5;
 	if ((size_t)snprintf(rq->text, sizeof(rq->text),
-			     "settle; undefer; %sinfo; try api=alloc_pages gfp=%s order=%d; "
+			     "settle; undefer; %sinfo; settle; try api=alloc_pages gfp=%s order=%d; "
 			     "try api=alloc_pages gfp=%s order=%d; info",
 			     drains, NOWAIT_GFP, ORDER, KERNEL_GFP, ORDER) >= sizeof(rq->text))
 		return -E2BIG;
@@ -465,6 +474,9 @@ TEST_F_TIMEOUT(scenario, pagecache_heavy_order6, 900)
 	TH_LOG("%.*s", where ? (int)strcspn(where, "\n") : 16, where ? where : "no settle record");
 	if (where && ftc_get_u64(where, "waited_ms", &settle_ms))
 		ftr_metric(s->res, "settle_ms", (double)settle_ms, "ms", FTR_NEUTRAL);
+	where = ftc_record(s->c.reply, "settle", rq.settle2_step, 0);
+	if (where)
+		TH_LOG("%.*s", (int)strcspn(where, "\n"), where);
 	for (int i = 0; (where = ftc_record(s->c.reply, "undefer", 1, i)); i++) {
 		uint64_t shift = 0;
 

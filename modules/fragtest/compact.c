@@ -114,7 +114,9 @@ void ft_undefer_report(struct ft_step *s, int idx, struct ft_reply *r)
  * next try's first might_sleep(), before its first freelist attempt, and
  * may build the very block that try is meant to get by its own work. After
  * settle the next try starts with them asleep: its own wakeups come after
- * that attempt. Asleep means on its wait queue (a wakeup takes it off at
+ * that attempt. The request also resumes on a fresh time slice, so the
+ * scheduler tick does not soon hand the CPU to a SCHED_IDLE kswapd that a
+ * try wakes. Asleep means on its wait queue (a wakeup takes it off at
  * once), FT_SETTLE_QUIET polls in a row: longer than the HZ/10 nap kswapd
  * takes there before it decides to sleep for good or to work again. The
  * orders the wakers ask for (kswapd_order, kcompactd_max_order) are no
