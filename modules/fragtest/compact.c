@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * undefer: let a zone's next compaction run, and start afresh.
+ * undefer: let a zone's next compaction run, and start afresh. (settle, at
+ * the end of this file, waits for the compaction and reclaim threads.)
  *
  * After a failed synchronous compaction the kernel defers compaction of that
  * zone for orders >= compact_order_failed for up to 64 later attempts
@@ -109,10 +110,10 @@ void ft_undefer_report(struct ft_step *s, int idx, struct ft_reply *r)
 
 /*
  * settle: wait until every node's kswapd and kcompactd sleep (at most
- * FT_SETTLE_MS). A failed try wakes kswapd, which
- * then wakes kcompactd; where they share the test's CPU they run at the
- * next try's first might_sleep(), before its first freelist attempt, and
- * may build the very block that try is meant to get by its own work. After
+ * FT_SETTLE_MS). A failed try wakes kswapd, which then wakes kcompactd;
+ * where they share the test's CPU they run at the next try's first
+ * might_sleep(), before its first freelist attempt, and may build the very
+ * block that try is meant to get by its own work. After
  * settle the next try starts with them asleep: its own wakeups come after
  * that attempt. The request also resumes on a fresh time slice, so the
  * scheduler tick does not soon hand the CPU to a SCHED_IDLE kswapd that a
