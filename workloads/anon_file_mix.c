@@ -339,8 +339,16 @@ int main(int argc, char **argv)
 	deadline = o.duration ? t0 + o.duration : 0;
 	for (uint64_t i = 0; i < max_chunks; i++) {
 		uint64_t r = o.ratio_anon + o.ratio_file;
-		/* spread the anonymous chunks evenly among the file ones */
-		bool is_anon = (i + 1) * o.ratio_anon / r > i * o.ratio_anon / r;
+		/*
+		 * Spread the anonymous chunks evenly among the file ones, in
+		 * pairs of one kind: --holes releases the second chunk of each
+		 * pair, so no two released chunks were taken one after the
+		 * other. (Chunk by chunk, a 1:1 mix released anon k and file k,
+		 * neighbours where the pages come in physical order, and the
+		 * holes merged past the chunk's order.)
+		 */
+		uint64_t pair = i / 2;
+		bool is_anon = (pair + 1) * o.ratio_anon / r > pair * o.ratio_anon / r;
 
 		if (wl_stopping()) {
 			result = "signal";
