@@ -78,26 +78,22 @@ static const char *const kswapd_events[] = {
 };
 #define NR_KSWAPD_EVENTS (sizeof(kswapd_events) / sizeof(kswapd_events[0]))
 
-static void disable_events(const char *dir)
+static void disable_list(const char *dir, const char *const *list, size_t n)
 {
 	char f[160];
 
-	for (size_t i = 0; i < NR_EVENTS; i++) {
-		snprintf(f, sizeof(f), "events/%s/enable", events[i]);
+	for (size_t i = 0; i < n; i++) {
+		snprintf(f, sizeof(f), "events/%s/enable", list[i]);
 		write_str(dir, f, "0");
 	}
-	for (size_t i = 0; i < NR_NODE_EVENTS; i++) {
-		snprintf(f, sizeof(f), "events/%s/enable", node_events[i]);
-		write_str(dir, f, "0");
-	}
-	for (size_t i = 0; i < NR_COMPACTION_EVENTS; i++) {
-		snprintf(f, sizeof(f), "events/%s/enable", compaction_events[i]);
-		write_str(dir, f, "0");
-	}
-	for (size_t i = 0; i < NR_KSWAPD_EVENTS; i++) {
-		snprintf(f, sizeof(f), "events/%s/enable", kswapd_events[i]);
-		write_str(dir, f, "0");
-	}
+}
+
+static void disable_events(const char *dir)
+{
+	disable_list(dir, events, NR_EVENTS);
+	disable_list(dir, node_events, NR_NODE_EVENTS);
+	disable_list(dir, compaction_events, NR_COMPACTION_EVENTS);
+	disable_list(dir, kswapd_events, NR_KSWAPD_EVENTS);
 }
 
 /* Filter an event of the instance to pid and enable it. */
