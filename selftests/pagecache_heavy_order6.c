@@ -460,7 +460,8 @@ TEST_F_TIMEOUT(scenario, pagecache_heavy_order6, 900)
 	/*
 	 * The GFP_KERNEL try's compactions are asynchronous and end at the
 	 * first contended lock: the kswapd the tries wake must not reclaim
-	 * on the other CPU meanwhile.
+	 * on the other CPU meanwhile, nor preempt the test on this one
+	 * (SCHED_IDLE; see the top of the file).
 	 */
 	moved = scen_confine_reclaimers(s, why, sizeof(why));
 	ASSERT_LT(0, moved) TH_LOG("%s", why);
@@ -469,7 +470,6 @@ TEST_F_TIMEOUT(scenario, pagecache_heavy_order6, 900)
 
 	ASSERT_EQ(0, drain_and_try(_metadata, s, &o, &rq)) TH_LOG("%s", s->c.reply);
 	TH_LOG("request: %s", rq.text);
-	/* what earlier compactions had left in each zone, before undefer */
 	where = ftc_record(s->c.reply, "settle", 0, 0);
 	TH_LOG("%.*s", where ? (int)strcspn(where, "\n") : 16, where ? where : "no settle record");
 	if (where && ftc_get_u64(where, "waited_ms", &settle_ms))
@@ -477,6 +477,7 @@ TEST_F_TIMEOUT(scenario, pagecache_heavy_order6, 900)
 	where = ftc_record(s->c.reply, "settle", rq.settle2_step, 0);
 	if (where)
 		TH_LOG("%.*s", (int)strcspn(where, "\n"), where);
+	/* what earlier compactions had left in each zone, before undefer */
 	for (int i = 0; (where = ftc_record(s->c.reply, "undefer", 1, i)); i++) {
 		uint64_t shift = 0;
 
