@@ -2,8 +2,9 @@
 /*
  * fragment --until checked on the kernel: on a small VM the default
  * userspace fragmenter drives the stated target and the proof it prints
- * holds; an unreachable condition ends with exit 3 and the best state; the
- * workloads it started are stopped and clean up; bad conditions exit 2.
+ * holds; an unreachable condition ends with exit 3 and the best state, at
+ * the timeout or, with --stall, once it comes no closer; the workloads it
+ * started are stopped and clean up; bad conditions exit 2.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -65,6 +66,7 @@ TEST(bad_conditions_exit_2)
 	char *a2[] = { bin, "--until", "nosuch > 1", NULL };
 	char *a3[] = { bin, "--until", "free_kb >= 1 &&", NULL };
 	char *a4[] = { bin, "--until", "free_kb >= 1", "--run", "no_such_workload", NULL };
+	char *a5[] = { bin, "--until", "free_kb >= 1", "--stall", "0", NULL };
 
 	if (!bin_or_skip(bin, sizeof(bin)))
 		SKIP(return, "%.200s is not built", bin);
@@ -72,6 +74,7 @@ TEST(bad_conditions_exit_2)
 	EXPECT_EQ(2, wlt_run(a2, out, sizeof(out)));
 	EXPECT_EQ(2, wlt_run(a3, out, sizeof(out)));
 	EXPECT_EQ(2, wlt_run(a4, out, sizeof(out)));
+	EXPECT_EQ(2, wlt_run(a5, out, sizeof(out)));
 }
 
 TEST_F_TIMEOUT(frag, timeout_reports_best_and_stops_workloads, 300)
@@ -90,6 +93,25 @@ TEST_F_TIMEOUT(frag, timeout_reports_best_and_stops_workloads, 300)
 	 * already holding, 1 when still filling; never killed or left over.
 	 */
 	EXPECT_TRUE(strstr(out, "\"exit\":0") || strstr(out, "\"exit\":1")) TH_LOG("%.2000s", out);
+	EXPECT_EQ(NULL, strstr(out, "\"exit\":137"));
+}
+
+/*
+ * A held state whose score never moves ends at --stall, long before the
+ * timeout: "stalled" rather than "timeout" proves which limit ended it.
+ */
+TEST_F_TIMEOUT(frag, stall_ends_a_run_that_comes_no_closer, 300)
+{
+	char bin[512], out[65536];
+	char *argv[] = { bin, "--until", "max_free_order < 0", "--stall", "3", "--timeout", "200",
+			 "--quiet", "--run", "anon_file_mix --total 8M --ratio 1:0 --hold --quiet",
+			 NULL };
+
+	if (!bin_or_skip(bin, sizeof(bin)))
+		SKIP(return, "%.200s is not built", bin);
+	EXPECT_EQ(3, wlt_run(argv, out, sizeof(out))) TH_LOG("%.2000s", out);
+	EXPECT_TRUE(wlt_json_is(out, "result", "stalled")) TH_LOG("%.2000s", out);
+	EXPECT_NE(NULL, strstr(out, "\"best\":"));
 	EXPECT_EQ(NULL, strstr(out, "\"exit\":137"));
 }
 

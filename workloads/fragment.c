@@ -33,6 +33,12 @@
 #define PROG "fragment"
 #define MAX_RUNS 8
 #define MAX_ARGS 64
+/*
+ * Progress for --stall: a shortfall shrinking by 0.1% of its threshold
+ * (fragcond scales by thresholds above 1). Smaller movements are a few
+ * pages coming and going, not the workloads getting closer.
+ */
+#define STALL_MIN_GAIN 1e-3
 
 struct run {
 	char *line;		/* as given, for the summary */
@@ -75,13 +81,16 @@ static void usage(FILE *out)
 		"                     'anon_file_mix --total max --ratio 1:0 --chunk 4K --holes --hold'\n"
 		"  --floor SIZE|PCT   passed to the default workload (default: its own)\n"
 		"  --timeout SECS     give up after SECS (default 600)\n"
+		"  --stall SECS       give up when COND has come no closer for SECS (default:\n"
+		"                     never; for labs holding a state that will not move)\n"
 		"  --rate HZ          samples a second (default 2, at most 100)\n"
 		"  --check            evaluate COND once against the current state, run nothing\n"
 		"  --quiet            no progress lines on stderr\n"
 		"Prints a JSON summary on stdout: the condition's terms and values in the\n"
 		"sample that proved it, and a full snapshot. Exit 0 when COND held, 3 when\n"
-		"it did not before the timeout or before every workload ended (the best\n"
-		"state reached is reported), 1 on errors, 2 on bad usage.\n", MAX_RUNS);
+		"it did not before the timeout, the stall limit or the end of every\n"
+		"workload (the best state reached is reported), 1 on errors, 2 on bad usage.\n",
+		MAX_RUNS);
 }
 
 static int split_run(struct run *r, const char *line, const char *bindir)
@@ -278,6 +287,7 @@ int main(int argc, char **argv)
 		{ "run", required_argument, NULL, 'r' },
 		{ "floor", required_argument, NULL, 'f' },
 		{ "timeout", required_argument, NULL, 't' },
+		{ "stall", required_argument, NULL, 's' },
 		{ "rate", required_argument, NULL, 'R' },
 		{ "check", no_argument, NULL, 'c' },
 		{ "quiet", no_argument, NULL, 'q' },
@@ -292,7 +302,9 @@ int main(int argc, char **argv)
 	struct run runs[MAX_RUNS];
 	struct json_writer w;
 	struct snapshot snap;
-	double timeout = 600, rate = 2, t0, next;
+	double timeout = 600, stall = 0, rate = 2, t0, next;
+	/* the score and time of the last gain of at least STALL_MIN_GAIN */
+	double gain_score = -1e300, gain_t = 0;
 	int fd_buddy = -1, fd_vm = -1, fd_mi = -1, nr_runs = 0, c, ret = 1, held = 0;
 	const char *outcome = "error";
 	bool check = false, have_snap = false;
@@ -318,6 +330,10 @@ int main(int argc, char **argv)
 		case 't':
 			if (wl_parse_duration(optarg, &timeout) || timeout <= 0)
 				return wl_bad_arg(PROG, "timeout", optarg, "like 600, 90s, 10m");
+			break;
+		case 's':
+			if (wl_parse_duration(optarg, &stall) || stall <= 0)
+				return wl_bad_arg(PROG, "stall", optarg, "like 60, 90s, 5m");
 			break;
 		case 'R':
 			errno = 0;
@@ -443,6 +459,10 @@ int main(int argc, char **argv)
 			break;
 		}
 		cur.score = score;
+		if (score >= gain_score + STALL_MIN_GAIN) {
+			gain_score = score;
+			gain_t = cur.t;
+		}
 		if (r == 1 || score > best.score) {
 			best.t = cur.t;
 			best.score = score;
@@ -485,6 +505,10 @@ int main(int argc, char **argv)
 			outcome = "workloads_ended";
 			break;
 		}
+		if (stall > 0 && cur.t - gain_t >= stall) {
+			outcome = "stalled";
+			break;
+		}
 		next += 1.0 / rate;
 		if (next < wl_now())
 			next = wl_now();
@@ -518,7 +542,8 @@ int main(int argc, char **argv)
 	if (held)
 		ret = 0;
 	else if (!strcmp(outcome, "timeout") || !strcmp(outcome, "workloads_ended") ||
-		 !strcmp(outcome, "not_reached") || !strcmp(outcome, "signal"))
+		 !strcmp(outcome, "stalled") || !strcmp(outcome, "not_reached") ||
+		 !strcmp(outcome, "signal"))
 		ret = WL_EXIT_TIMEOUT;
 	if (ret == WL_EXIT_TIMEOUT)
 		fprintf(stderr, PROG ": condition not reached (%s)\n", outcome);
