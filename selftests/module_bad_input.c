@@ -165,6 +165,12 @@ TEST_F_TIMEOUT(bad_input, ranges_and_limits, 300)
 	REFUSED("node=all is for pin", "alloc api=alloc_pages_node node=all");
 	REFUSED("k 0", "pin pattern=group k=0");
 	REFUSED("below the top order", "drain above=%d", top);
+	REFUSED("outside 1..99%", "drain below=0%%");
+	REFUSED("outside 1..99%", "drain below=100%%");
+	REFUSED("takes a percentage", "drain below=50");
+	REFUSED("takes a percentage", "drain below=%%");
+	REFUSED("malformed below", "drain below=5x%%");
+	REFUSED("pin takes no key 'below'", "pin below=50%%");
 	REFUSED("below high watermark", "pin floor=0");
 	REFUSED("below high watermark", "pin floor=1");
 	REFUSED("below high watermark", "pin floor=0%%");

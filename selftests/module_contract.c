@@ -311,6 +311,63 @@ TEST_F_TIMEOUT(contract, undefer_lets_the_next_compaction_run, 120)
 	EXPECT_GT(n, 0);
 }
 
+/*
+ * drain below=50% keeps only blocks that lie below the middle of the zone
+ * (pfn_hi) and gives back the blocks it took above it (returned=): the
+ * allocator hands blocks out in free-list order, so both sides are taken.
+ * With the caches dropped, a 1 GiB VM has free blocks on both sides. A
+ * pin's pfn_lo and pfn_hi bound the pages it kept, inside the zone.
+ */
+TEST_F_TIMEOUT(contract, drain_below_keeps_the_lower_half, 120)
+{
+	struct zoneinfo zi = { 0 };
+	const struct zoneinfo_zone *z = NULL;
+	uint64_t start, end, mid, pages = 0, returned = 0, lo = 0, hi = 0, kept = 0;
+	const char *rec;
+	int node;
+	char zone[16];
+
+	sync();
+	ASSERT_EQ(0, ft_write_knob("/proc/sys/vm/drop_caches", "3", NULL, 0));
+	ASSERT_EQ(0, zoneinfo_read(&zi));
+	for (size_t i = 0; i < zi.nr_zones; i++)
+		if (zi.zones[i].populated && (!z || zi.zones[i].managed > z->managed))
+			z = &zi.zones[i];
+	ASSERT_NE(NULL, z);
+	node = z->node;
+	snprintf(zone, sizeof(zone), "%s", z->zone);
+	start = z->start_pfn;
+	end = z->start_pfn + z->spanned;
+	mid = start + z->spanned / 2;
+	zoneinfo_free(&zi);
+	ASSERT_EQ(0, ftc_request(&self->c, "drain node=%d zone=%s above=0 below=50%% hold=low; "
+				 "pin node=%d zone=%s pattern=group k=4 hold=pin; free all",
+				 node, zone, node, zone)) TH_LOG("%s", self->c.reply);
+	rec = ftc_record(self->c.reply, "drain", 0, 0);
+	ASSERT_NE(NULL, rec);
+	TH_LOG("%.*s (zone %#llx..%#llx)", (int)strcspn(rec, "\n"), rec,
+	       (unsigned long long)start, (unsigned long long)end);
+	ASSERT_TRUE(ftc_get_u64(rec, "pages", &pages));
+	ASSERT_TRUE(ftc_get_u64(rec, "returned", &returned));
+	ASSERT_TRUE(ftc_get_u64(rec, "pfn_lo", &lo));
+	ASSERT_TRUE(ftc_get_u64(rec, "pfn_hi", &hi));
+	EXPECT_GT(pages, 0);
+	EXPECT_GT(returned, 0);
+	EXPECT_GE(lo, start);
+	EXPECT_LE(lo, hi);
+	EXPECT_LT(hi, mid);
+	rec = ftc_record(self->c.reply, "pin", 1, 0);
+	ASSERT_NE(NULL, rec);
+	TH_LOG("%.*s", (int)strcspn(rec, "\n"), rec);
+	ASSERT_TRUE(ftc_get_u64(rec, "kept", &kept));
+	ASSERT_GT(kept, 0);
+	ASSERT_TRUE(ftc_get_u64(rec, "pfn_lo", &lo));
+	ASSERT_TRUE(ftc_get_u64(rec, "pfn_hi", &hi));
+	EXPECT_GE(lo, start);
+	EXPECT_LE(lo, hi);
+	EXPECT_LT(hi, end);
+}
+
 /* A /proc/vmstat counter, 0 when absent. */
 static uint64_t vmstat_counter(const char *name)
 {

@@ -130,6 +130,7 @@ int ft_frag_prepare(struct ft_step *s, struct ft_ctx *ctx)
 	if (!res)
 		return ft_fail(ctx, -ENOMEM, "out of memory for the result");
 	INIT_LIST_HEAD(&res->spare);
+	res->pfn_lo = ULONG_MAX;	/* a drain has kept nothing yet */
 	s->res = res;
 
 	if (s->verb == FT_VERB_PIN) {
@@ -159,6 +160,7 @@ int ft_frag_prepare(struct ft_step *s, struct ft_ctx *ctx)
 			res->pin[i].node = zone_to_nid(zones[i]);
 			res->pin[i].zone = zone_idx(zones[i]);
 			res->pin[i].floor = floor;
+			res->pin[i].pfn_lo = ULONG_MAX;	/* none kept yet */
 		}
 	} else {
 		n = ft_targets(s, zones, FT_MAX_TARGETS, ctx);
@@ -404,6 +406,8 @@ static void ft_pin_zone(struct ft_step *s, struct ft_pin_zone *pz)
 		} else {
 			ft_pool_add_page(s->target, page, 0, false);
 			pz->kept++;
+			pz->pfn_lo = min(pz->pfn_lo, pfn);
+			pz->pfn_hi = max(pz->pfn_hi, pfn);
 		}
 		if (!((pz->released + pz->kept) & 1023))
 			cond_resched();
@@ -429,52 +433,96 @@ void ft_pin_run(struct ft_step *s)
 }
 
 /*
- * Every free block above s->above, largest first, with the access of
- * GFP_ATOMIC but without waking kswapd (which would start refilling what is
- * being taken); zone by zone from the highest so that each zone's own
- * blocks go first. A zone is never taken below the step's floor (by default
+ * Every free block above s->above of one zone, largest first, with the
+ * access of GFP_ATOMIC but without waking kswapd (which would start
+ * refilling what is being taken), never below the step's floor (by default
  * the pin floor minimum, see ft_drain_floor_min() for an explicit one).
+ *
+ * below=P%: the allocator hands blocks out in free-list order, not by pfn,
+ * so blocks that start at or above P% of the zone's span are taken too (or
+ * the next attempt would get them again) but given back once the zone is
+ * done: the pool then holds free memory of the zone's lower part only, and
+ * what is free afterwards lies in its upper part.
  */
+static void ft_drain_zone(struct ft_step *s, struct zone *zone, gfp_t gfp)
+{
+	unsigned long limit = ULONG_MAX;
+	struct ft_result *res = s->res;
+	struct page *page, *tmp;
+	LIST_HEAD(back);
+	int o;
+
+	if (s->below_pct)
+		limit = zone->zone_start_pfn +
+			div_u64((u64)zone->spanned_pages * s->below_pct, 100);
+	for (o = FT_TOP_ORDER; o > (int)s->above; o--) {
+		for (;;) {
+			struct zone *got;
+			unsigned long pfn;
+
+			if (zone_page_state(zone, NR_FREE_PAGES) <
+			    ft_step_floor(s, zone) + (1UL << o))
+				break;
+			if (s->deadline && ktime_get_ns() > s->deadline) {
+				res->truncated = true;
+				goto give_back;
+			}
+			page = alloc_pages_node(zone_to_nid(zone), gfp, o);
+			if (!page)
+				break;
+			got = page_zone(page);
+			if (got != zone &&
+			    zone_page_state(got, NR_FREE_PAGES) < ft_step_floor(s, got)) {
+				__free_pages(page, o);
+				break;
+			}
+			pfn = page_to_pfn(page);
+			if (got == zone && pfn >= limit) {
+				set_page_private(page, o);
+				list_add(&page->lru, &back);
+				res->returned += 1UL << o;
+				continue;
+			}
+			ft_pool_add_page(s->target, page, o, false);
+			res->drained[o]++;
+			res->pfn_lo = min(res->pfn_lo, pfn);
+			res->pfn_hi = max(res->pfn_hi, pfn + (1UL << o) - 1);
+		}
+	}
+give_back:
+	list_for_each_entry_safe(page, tmp, &back, lru) {
+		o = page_private(page);
+		list_del(&page->lru);
+		set_page_private(page, 0);
+		__free_pages(page, o);
+	}
+}
+
 void ft_drain_run(struct ft_step *s)
 {
 	struct zone *zones[FT_MAX_TARGETS];
 	struct ft_ctx ctx = { 0 };
-	int n, i, o;
+	int n, i;
 
 	n = ft_targets(s, zones, FT_MAX_TARGETS, &ctx);
-	for (i = 0; i < n; i++) {
-		struct zone *zone = zones[i];
-		gfp_t gfp, bits;
+	/* zone by zone from the highest, so that each zone's own blocks go first */
+	for (i = 0; i < n && !s->res->truncated; i++) {
+		gfp_t bits;
 
-		if (ft_zone_gfp(zone_idx(zone), &bits))
+		if (ft_zone_gfp(zone_idx(zones[i]), &bits))
 			continue;
-		gfp = ((GFP_ATOMIC & ~__GFP_KSWAPD_RECLAIM) | __GFP_NOWARN | __GFP_THISNODE | bits);
-		for (o = FT_TOP_ORDER; o > (int)s->above; o--) {
-			for (;;) {
-				struct page *page;
-				struct zone *got;
-
-				if (zone_page_state(zone, NR_FREE_PAGES) <
-				    ft_step_floor(s, zone) + (1UL << o))
-					break;
-				if (s->deadline && ktime_get_ns() > s->deadline) {
-					s->res->truncated = true;
-					return;
-				}
-				page = alloc_pages_node(zone_to_nid(zone), gfp, o);
-				if (!page)
-					break;
-				got = page_zone(page);
-				if (got != zone &&
-				    zone_page_state(got, NR_FREE_PAGES) < ft_step_floor(s, got)) {
-					__free_pages(page, o);
-					break;
-				}
-				ft_pool_add_page(s->target, page, o, false);
-				s->res->drained[o]++;
-			}
-		}
+		ft_drain_zone(s, zones[i], (GFP_ATOMIC & ~__GFP_KSWAPD_RECLAIM) | __GFP_NOWARN |
+				__GFP_THISNODE | bits);
 	}
+}
+
+/* What a pin or drain kept, as pfn_lo= and pfn_hi= (none: nothing kept). */
+static void ft_pfn_range(struct ft_reply *r, unsigned long lo, unsigned long hi)
+{
+	if (lo > hi)
+		ft_printf(r, " pfn_lo=none pfn_hi=none\n");
+	else
+		ft_printf(r, " pfn_lo=%#lx pfn_hi=%#lx\n", lo, hi);
 }
 
 void ft_frag_report(struct ft_step *s, int idx, struct ft_reply *r)
@@ -487,10 +535,11 @@ void ft_frag_report(struct ft_step *s, int idx, struct ft_reply *r)
 			struct ft_pin_zone *p = &res->pin[i];
 
 			ft_printf(r,
-				  "pin index=%d node=%d zone=%s k=%u floor=%lu free_before=%lu pinned=%lu released=%lu kept=%lu free_after=%lu refs=%lu unguarded=%lu fell_back=%d interrupted=%d pool=%s\n",
+				  "pin index=%d node=%d zone=%s k=%u floor=%lu free_before=%lu pinned=%lu released=%lu kept=%lu free_after=%lu refs=%lu unguarded=%lu fell_back=%d interrupted=%d pool=%s",
 				  idx, p->node, ft_zone_name(p->zone), s->k, p->floor,
 				  p->free_before, p->pinned, p->released, p->kept, p->free_after,
 				  p->refs, p->unguarded, p->fell_back, p->interrupted, s->pool);
+			ft_pfn_range(r, p->pfn_lo, p->pfn_hi);
 		}
 	} else if (s->verb == FT_VERB_DRAIN) {
 		unsigned long blocks = 0, pages = 0;
@@ -502,7 +551,9 @@ void ft_frag_report(struct ft_step *s, int idx, struct ft_reply *r)
 			blocks += res->drained[o];
 			pages += res->drained[o] << o;
 		}
-		ft_printf(r, " blocks=%lu pages=%lu truncated=%d\n", blocks, pages, res->truncated);
+		ft_printf(r, " blocks=%lu pages=%lu truncated=%d below=%u returned=%lu", blocks,
+			  pages, res->truncated, s->below_pct, res->returned);
+		ft_pfn_range(r, res->pfn_lo, res->pfn_hi);
 	}
 	for (i = 0; i < res->nr_buddy && res->buddy; i++) {
 		struct ft_buddy_zone *b = &res->buddy[i];

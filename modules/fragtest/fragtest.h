@@ -98,6 +98,7 @@ struct ft_step {
 	bool refs;		/* refs=1: a page reference in every group we hold none of */
 	/* drain */
 	unsigned int above;
+	unsigned int below_pct;	/* 0: whole zone; else keep blocks below this % of its span */
 	/* settle: how long it waited, and whether the reclaimers went idle */
 	u64 settle_ns;
 	bool settled;
@@ -183,6 +184,7 @@ struct ft_pin_zone {
 	int node, zone;
 	unsigned long floor, free_before, pinned, released, kept, free_after;
 	unsigned long refs, unguarded;	/* refs=1: groups referenced, groups left without */
+	unsigned long pfn_lo, pfn_hi;	/* lowest and highest kept page; pfn_lo > pfn_hi: none */
 	bool fell_back, interrupted;
 };
 
@@ -204,6 +206,8 @@ struct ft_result {
 	int nr_pin;
 	/* drain */
 	unsigned long drained[FT_NR_ORDERS];
+	unsigned long returned;		/* below=: pages taken above the limit, given back */
+	unsigned long pfn_lo, pfn_hi;	/* first and last page kept; pfn_lo > pfn_hi: none */
 	/* undefer: each target zone as it was found */
 	struct ft_defer_zone *defer;
 	int nr_defer;

@@ -42,12 +42,12 @@ static const char * const ft_verb_names[] = {
 /* Keys each verb accepts, as a bit per key. */
 enum {
 	K_API, K_GFP, K_ORDER, K_SIZE, K_NODE, K_ZONE, K_COUNT, K_HOLD,
-	K_FLOOR, K_PATTERN, K_K, K_ABOVE, K_POOL, K_REFS, K_NR
+	K_FLOOR, K_PATTERN, K_K, K_ABOVE, K_BELOW, K_POOL, K_REFS, K_NR
 };
 
 static const char * const ft_key_names[K_NR] = {
 	"api", "gfp", "order", "size", "node", "zone", "count", "hold",
-	"floor", "pattern", "k", "above", "pool", "refs",
+	"floor", "pattern", "k", "above", "below", "pool", "refs",
 };
 
 #define KB(k)	(1u << (k))
@@ -58,7 +58,8 @@ static const unsigned int ft_verb_keys[] = {
 			KB(K_COUNT) | KB(K_HOLD),
 	[FT_VERB_PIN] = KB(K_GFP) | KB(K_NODE) | KB(K_ZONE) | KB(K_FLOOR) | KB(K_PATTERN) |
 			KB(K_K) | KB(K_REFS) | KB(K_HOLD),
-	[FT_VERB_DRAIN] = KB(K_NODE) | KB(K_ZONE) | KB(K_ABOVE) | KB(K_FLOOR) | KB(K_HOLD),
+	[FT_VERB_DRAIN] = KB(K_NODE) | KB(K_ZONE) | KB(K_ABOVE) | KB(K_BELOW) | KB(K_FLOOR) |
+			  KB(K_HOLD),
 	[FT_VERB_FREE] = KB(K_POOL),
 	[FT_VERB_UNDEFER] = KB(K_NODE) | KB(K_ZONE),
 	[FT_VERB_SETTLE] = 0,
@@ -309,6 +310,23 @@ static int ft_parse_kv(struct ft_step *s, int key, const char *v, struct ft_ctx 
 				       n, FT_TOP_ORDER);
 		s->above = n;
 		return 0;
+	case K_BELOW: {
+		size_t len = strlen(v);
+		char num[8];
+
+		/* a share of the zone's span, never all of it nor none */
+		if (len < 2 || len > sizeof(num) || v[len - 1] != '%')
+			return ft_fail(ctx, -EINVAL,
+				       "below takes a percentage, e.g. below=50%%, not '%s'", v);
+		memcpy(num, v, len - 1);
+		num[len - 1] = '\0';
+		if (ft_parse_u64(num, &n))
+			return ft_fail(ctx, -EINVAL, "malformed below '%s'", v);
+		if (n < 1 || n > 99)
+			return ft_fail(ctx, -EINVAL, "below %llu%% is outside 1..99%%", n);
+		s->below_pct = n;
+		return 0;
+	}
 	}
 	return -EINVAL;
 }
