@@ -17,6 +17,15 @@
  *   gfp=movable pattern=alt), then the pages in between too (pool movb); a
  *   drain takes all the other free blocks, unmovably, which makes their
  *   pageblocks unmovable (U), and frees them;
+ * - M lies in the upper half of the zone: while it is pinned, the lower
+ *   half's free blocks and the zone's free movable order-0 pages are held
+ *   (pool low: drain below=50%, then an order-0 alloc). A compaction that
+ *   restarts its scanners (__reset_isolation_suitable()) looks for its
+ *   free-page targets (movable pageblocks with a free page) only from the
+ *   zone's end down to its middle; with none there it put both scanners in
+ *   the middle and the GFP_KERNEL try's compactions ended at once,
+ *   partial_skipped, and the try failed (2 of 11 one-test runs on 6.1,
+ *   with no pageblock of M in the upper half);
  * - one page in every aligned 16-page group of U is pinned: page cache can
  *   then fill U's 15-page holes by fallbacks of order < 4, which take pages
  *   without claiming the pageblock (it stays unmovable);
@@ -26,11 +35,9 @@
  *   first reclaim would free) is filled first, by files deleted after;
  * - the pins and M's first half (pool mov: the even pages) are freed (free
  *   pages scattered in M and U, page cache around each). The even ones:
- *   the restart of a compaction (__reset_isolation_suitable()) takes a
- *   movable pageblock as a target only if one of the pages it samples,
- *   every 8th from the block's start, is free; with M's odd pages free it
- *   found none there, put both scanners in the middle of the zone, and the
- *   GFP_KERNEL try's compactions ended at once (partial_skipped; 6.1);
+ *   that restart takes a movable pageblock as a target only if one of the
+ *   pages it samples, every 8th from the block's start, is free; with M's
+ *   odd pages free it found none in M (6.1);
  * - kswapd and kcompactd are put on the test's CPU at SCHED_IDLE (see
  *   below); then one module request waits until they sleep (settle), lets
  *   the zones' next compaction run and start afresh whatever earlier
@@ -84,6 +91,7 @@
 #include <sys/statvfs.h>
 
 #include "kselftest_harness.h"
+#include "pagetypeinfo.h"
 #include "scenario.h"
 #include "workload_helpers.h"
 #include "workload_util.h"
@@ -306,6 +314,89 @@ static uint64_t pin_floor_min(const struct zoneinfo_zone *z)
 	return z->high + (z->managed / 64 > 256 ? z->managed / 64 : 256);
 }
 
+/* The zone modifier that makes a page allocation start at that zone. */
+static const char *zone_modifier(const char *zone)
+{
+	if (!strcmp(zone, "DMA"))
+		return "|__GFP_DMA";
+	if (!strcmp(zone, "DMA32"))
+		return "|__GFP_DMA32";
+	return "";
+}
+
+/*
+ * Movable order-0 pages free in the zone (buddy lists and per-cpu lists):
+ * a movable order-0 request takes them before it splits a larger block.
+ */
+static uint64_t movable_crumbs(const struct zoneinfo_zone *z)
+{
+	struct pagetypeinfo pi = { 0 };
+	const struct pagetype_zone *pz;
+	uint64_t n = z->pcp_pages;
+	int t;
+
+	if (pagetypeinfo_read(&pi))
+		return n;
+	pz = pagetypeinfo_find(&pi, z->node, z->zone);
+	t = pagetypeinfo_type_index(&pi, "Movable");
+	if (pz && pz->has_free && t >= 0)
+		n += pz->free[t][0];
+	pagetypeinfo_free(&pi);
+	return n;
+}
+
+/*
+ * Take the free memory of the lower half of zone z into pool low: its
+ * blocks (a drain keeping what lies below the middle), then the movable
+ * order-0 pages left anywhere in the zone, which M's pin would otherwise
+ * take first. What stays free for M is then in blocks of the upper half
+ * (see the top of the file). Reads the zone again into *zi. *mid: the
+ * zone's middle pfn. 0, or -1 after a failed assertion.
+ */
+static int hold_lower_half(struct __test_metadata *_metadata, struct scenario *s,
+			   struct zoneinfo *zi, int node, const char *zone, uint64_t *mid)
+{
+	const struct zoneinfo_zone *z = zoneinfo_find(zi, node, zone);
+	uint64_t floor, pages = 0, returned = 0, hi = 0, crumbs;
+	const char *rec;
+	char name[16];
+
+	if (!z)
+		return -1;
+	*mid = z->start_pfn + z->spanned / 2;
+	/* as low as the module lets a drain go: what stays free is mostly upper half */
+	floor = ft_drain_floor_min(z) + 16;
+	snprintf(name, sizeof(name), "%s", zone);
+	ASSERT_EQ(0, ftc_request(&s->c, "drain node=%d zone=%s above=0 below=50%% floor=%llu hold=low",
+				 node, name, (unsigned long long)floor)) {
+		TH_LOG("lower half: %s", s->c.reply);
+		return -1;
+	}
+	rec = ftc_record(s->c.reply, "drain", 0, 0);
+	TH_LOG("lower half: %.*s", rec ? (int)strcspn(rec, "\n") : 9, rec ? rec : "no record");
+	ASSERT_TRUE(rec && ftc_get_u64(rec, "pages", &pages) &&
+		    ftc_get_u64(rec, "returned", &returned) && ftc_get_u64(rec, "pfn_hi", &hi))
+		return -1;
+	/* the module's contract: nothing at or above the middle was kept */
+	ASSERT_LT(hi, *mid) return -1;
+	ftr_metric(s->res, "lower_half_held_pages", (double)pages, "", FTR_NEUTRAL);
+	zoneinfo_free(zi);
+	if (zoneinfo_read(zi) || !(z = zoneinfo_find(zi, node, name)))
+		return -1;
+	crumbs = movable_crumbs(z);
+	if (crumbs) {
+		ASSERT_EQ(0, ftc_request(&s->c, "alloc api=alloc_pages gfp=" M_GFP "%s order=0 "
+					 "count=%llu hold=low", zone_modifier(name),
+					 (unsigned long long)(crumbs < 65536 ? crumbs : 65536))) {
+			TH_LOG("order-0 pages: %s", s->c.reply);
+			return -1;
+		}
+		TH_LOG("order-0 pages: %llu movable ones taken too", (unsigned long long)crumbs);
+	}
+	zoneinfo_free(zi);
+	return zoneinfo_read(zi) ? -1 : 0;
+}
+
 /*
  * M, then U (see the top of the file). M's free pages are held too (pool
  * movb) while the cache fills U, so that none of it lands next to them:
@@ -317,10 +408,10 @@ static int build_regions(struct __test_metadata *_metadata, struct scenario *s, 
 {
 	struct zoneinfo zi = { 0 };
 	const struct zoneinfo_zone *z;
-	char drains[1024];
-	uint64_t m, v, held = 0, released = 0;
+	char drains[1024], zone[16];
+	uint64_t m, v, mid, lo = 0, hi = 0, held = 0, released = 0;
 	const char *rec;
-	int n;
+	int n, node;
 
 	if (zoneinfo_read(&zi))
 		return -1;
@@ -329,28 +420,44 @@ static int build_regions(struct __test_metadata *_metadata, struct scenario *s, 
 		zoneinfo_free(&zi);
 		return -1;
 	}
+	node = z->node;
+	snprintf(zone, sizeof(zone), "%s", z->zone);
+	if (hold_lower_half(_metadata, s, &zi, node, zone, &mid)) {
+		zoneinfo_free(&zi);
+		return -1;
+	}
+	z = zoneinfo_find(&zi, node, zone);
 	m = z->managed / 100 * M_PCT;
 	if (z->free < m + pin_floor_min(z)) {
-		TH_LOG("node %d %s: %llu pages free, M needs %llu above %llu", z->node, z->zone,
-		       (unsigned long long)z->free, (unsigned long long)m,
+		TH_LOG("node %d %s: %llu pages free in its upper half, M needs %llu above %llu",
+		       node, zone, (unsigned long long)z->free, (unsigned long long)m,
 		       (unsigned long long)pin_floor_min(z));
 		zoneinfo_free(&zi);
 		SKIP(return -1, "too little free memory for the movable region");
 	}
 	/* M: m pages, every other one held (mov), the others then too (movb) */
 	n = ftc_request(&s->c, "pin node=%d zone=%s gfp=" M_GFP " pattern=alt floor=%llu hold=mov",
-			z->node, z->zone, (unsigned long long)(z->free - m));
+			node, zone, (unsigned long long)(z->free - m));
 	rec = ftc_record(s->c.reply, "pin", 0, 0);
 	if (n || !rec || !ftc_get_u64(rec, "kept", &held) ||
-	    !ftc_get_u64(rec, "released", &released)) {
+	    !ftc_get_u64(rec, "released", &released) || !ftc_get_u64(rec, "pfn_lo", &lo) ||
+	    !ftc_get_u64(rec, "pfn_hi", &hi)) {
 		zoneinfo_free(&zi);
 		EXPECT_EQ(0, n) TH_LOG("M: %s", s->c.reply);
 		return -1;
 	}
-	TH_LOG("M: %.*s", (int)strcspn(rec, "\n"), rec);
-	n = ftc_request(&s->c, "alloc api=alloc_pages gfp=" M_GFP " order=0 count=%llu hold=movb",
-			(unsigned long long)released);
-	rec = ftc_record(s->c.reply, "result", 0, 0);
+	TH_LOG("M: %.*s (zone middle %#llx)", (int)strcspn(rec, "\n"), rec,
+	       (unsigned long long)mid);
+	ftr_metric(s->res, "movable_region_pfn_lo", (double)lo, "", FTR_NEUTRAL);
+	ftr_metric(s->res, "movable_region_pfn_hi", (double)hi, "", FTR_NEUTRAL);
+	/* the state asked for: M in the upper half, where a restart looks for targets */
+	ASSERT_GE(hi, mid) {
+		zoneinfo_free(&zi);
+		return -1;
+	}
+	n = ftc_request(&s->c, "free pool=low; alloc api=alloc_pages gfp=" M_GFP
+			" order=0 count=%llu hold=movb", (unsigned long long)released);
+	rec = ftc_record(s->c.reply, "result", 1, 0);
 	if (n || !rec || !ftc_get_u64(rec, "successes", &v)) {
 		zoneinfo_free(&zi);
 		EXPECT_EQ(0, n) TH_LOG("M: %s", s->c.reply);
@@ -358,6 +465,14 @@ static int build_regions(struct __test_metadata *_metadata, struct scenario *s, 
 	}
 	TH_LOG("M: %llu pages held, %llu of its %llu free pages taken back",
 	       (unsigned long long)held, (unsigned long long)v, (unsigned long long)released);
+	{
+		uint64_t pfn, up = 0, all = 0;
+
+		for (int i = 0; (rec = ftc_record(s->c.reply, "attempt", 1, i)); i++, all++)
+			up += ftc_get_u64(rec, "pfn", &pfn) && pfn >= mid;
+		TH_LOG("M: %llu of the first %llu pages taken back lie in the upper half",
+		       (unsigned long long)up, (unsigned long long)all);
+	}
 	ftr_metric(s->res, "movable_region_pages", (double)(held + v), "", FTR_NEUTRAL);
 	/* the rest, taken unmovably (their pageblocks turn unmovable) and freed */
 	n = ft_drain_steps(&zi, 0, "conv", drains, sizeof(drains));
