@@ -252,6 +252,22 @@ static bool no_usable_block(const char *reply, const struct snapshot *snap, int 
 	return true;
 }
 
+/* Log one of the request's settle records and keep its wait as a metric. */
+static void log_settle(struct __test_metadata *_metadata, struct scenario *s, int step,
+		       const char *metric)
+{
+	const char *rec = ftc_record(s->c.reply, "settle", step, 0);
+	uint64_t ms;
+
+	if (!rec) {
+		TH_LOG("no settle record at step %d", step);
+		return;
+	}
+	TH_LOG("%.*s", (int)strcspn(rec, "\n"), rec);
+	if (ftc_get_u64(rec, "waited_ms", &ms))
+		ftr_metric(s->res, metric, (double)ms, "ms", FTR_NEUTRAL);
+}
+
 /*
  * Drain and try twice in one request; rebuilt (at most 3 times) when a drain
  * ran out of time or a usable block >= ORDER appeared before a try (kswapd,
@@ -512,7 +528,7 @@ TEST_F_TIMEOUT(scenario, pagecache_heavy_order6, 900)
 			 "--keep", "--quiet", "--prefix", self->prefix, NULL };
 	char *first_argv[] = { bin, "--dir", self->dir, "--mode", "read", "--target",
 			       first_target, "--keep", "--quiet", "--prefix", first_prefix, NULL };
-	uint64_t left = 0, settle_ms = 0;
+	uint64_t left = 0;
 	int deferred_zones = 0, moved;
 	char why[256];
 	const struct alloc_call *nowait, *kernel;
@@ -585,13 +601,8 @@ TEST_F_TIMEOUT(scenario, pagecache_heavy_order6, 900)
 
 	ASSERT_EQ(0, drain_and_try(_metadata, s, &o, &rq)) TH_LOG("%s", s->c.reply);
 	TH_LOG("request: %s", rq.text);
-	where = ftc_record(s->c.reply, "settle", 0, 0);
-	TH_LOG("%.*s", where ? (int)strcspn(where, "\n") : 16, where ? where : "no settle record");
-	if (where && ftc_get_u64(where, "waited_ms", &settle_ms))
-		ftr_metric(s->res, "settle_ms", (double)settle_ms, "ms", FTR_NEUTRAL);
-	where = ftc_record(s->c.reply, "settle", rq.settle2_step, 0);
-	if (where)
-		TH_LOG("%.*s", (int)strcspn(where, "\n"), where);
+	log_settle(_metadata, s, 0, "settle_ms");
+	log_settle(_metadata, s, rq.settle2_step, "settle_before_tries_ms");
 	/* what earlier compactions had left in each zone, before undefer */
 	for (int i = 0; (where = ftc_record(s->c.reply, "undefer", 1, i)); i++) {
 		uint64_t shift = 0;
