@@ -316,7 +316,9 @@ TEST_F_TIMEOUT(contract, undefer_lets_the_next_compaction_run, 120)
  * (pfn_hi) and gives back the blocks it took above it (returned=): the
  * allocator hands blocks out in free-list order, so both sides are taken.
  * With the caches dropped, a 1 GiB VM has free blocks on both sides. A
- * pin's pfn_lo and pfn_hi bound the pages it kept, inside the zone.
+ * pin's pfn_lo and pfn_hi bound the pages it kept, inside the zone (a pin
+ * stops where its allocation falls back to another zone; a drain keeps
+ * such blocks, which lie below the zone's start).
  */
 TEST_F_TIMEOUT(contract, drain_below_keeps_the_lower_half, 120)
 {
@@ -353,7 +355,7 @@ TEST_F_TIMEOUT(contract, drain_below_keeps_the_lower_half, 120)
 	ASSERT_TRUE(ftc_get_u64(rec, "pfn_hi", &hi));
 	EXPECT_GT(pages, 0);
 	EXPECT_GT(returned, 0);
-	EXPECT_GE(lo, start);
+	/* lo may lie in a lower zone: the drain keeps what its fallback got there */
 	EXPECT_LE(lo, hi);
 	EXPECT_LT(hi, mid);
 	rec = ftc_record(self->c.reply, "pin", 1, 0);
