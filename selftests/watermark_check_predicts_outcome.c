@@ -590,14 +590,17 @@ static const char *zone_with_block(const char *reply, int index, struct ftc_budd
 
 /*
  * Order 3 refused by the lists alone: no block >= 3 anywhere, free memory
- * plentiful. The states before leave kswapd and kcompactd woken for order 3
- * by their failed tries: compacting on the other CPU, kcompactd made order-3
- * blocks out of groups held by others between the drain and the tries (all
- * five order-3 tries succeeded, as predicted from their buddy records: 1 of
- * about 14 full runs on 6.12). So the request first waits for them to sleep
+ * plentiful. Once, in about 14 full runs on 6.12, blocks >= 3 came back
+ * between the drain and the tries: all five order-3 tries succeeded, as
+ * predicted from their buddy records. The states before leave kswapd and
+ * kcompactd woken for order 3 by their failed tries, and their reclaim and
+ * compaction on the other CPU can empty a group held by others (the likely
+ * source; unproven). So the request first waits for them to sleep
  * (settle), and the pin takes a reference in every group it holds none of
- * (refs=1), which neither reclaim nor migration can empty. Rebuilt when a
- * zone still had a block >= 3 before an order-3 try.
+ * (refs=1), which neither reclaim nor migration can empty. Blocks may still
+ * come back (a group free but on another CPU's per-cpu lists has nothing to
+ * reference), so the state is built again when a zone had a block >= 3
+ * before an order-3 try.
  */
 #define FRAG_FIRST_TRY 3	/* settle, pin, drain, then the tries */
 
