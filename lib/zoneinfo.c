@@ -168,6 +168,16 @@ const struct zoneinfo_zone *zoneinfo_find(const struct zoneinfo *zi, int node, c
 	return NULL;
 }
 
+const struct zoneinfo_zone *zoneinfo_largest(const struct zoneinfo *zi)
+{
+	const struct zoneinfo_zone *best = NULL;
+
+	for (size_t i = 0; i < zi->nr_zones; i++)
+		if (zi->zones[i].populated && (!best || zi->zones[i].managed > best->managed))
+			best = &zi->zones[i];
+	return best;
+}
+
 int zoneinfo_read(struct zoneinfo *out)
 {
 	struct text_buf b = { 0 };

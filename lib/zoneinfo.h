@@ -39,5 +39,7 @@ void zoneinfo_free(struct zoneinfo *zi);
 /* Read and parse the running kernel's /proc/zoneinfo: 0 or a negative errno. */
 int zoneinfo_read(struct zoneinfo *out);
 const struct zoneinfo_zone *zoneinfo_find(const struct zoneinfo *zi, int node, const char *zone);
+/* The populated zone with the most managed pages (the first of equals), or NULL. */
+const struct zoneinfo_zone *zoneinfo_largest(const struct zoneinfo *zi);
 
 #endif

@@ -323,7 +323,7 @@ TEST_F_TIMEOUT(contract, undefer_lets_the_next_compaction_run, 120)
 TEST_F_TIMEOUT(contract, drain_below_keeps_the_lower_half, 120)
 {
 	struct zoneinfo zi = { 0 };
-	const struct zoneinfo_zone *z = NULL;
+	const struct zoneinfo_zone *z;
 	uint64_t start, end, mid, pages = 0, returned = 0, lo = 0, hi = 0, kept = 0;
 	const char *rec;
 	int node;
@@ -332,9 +332,7 @@ TEST_F_TIMEOUT(contract, drain_below_keeps_the_lower_half, 120)
 	sync();
 	ASSERT_EQ(0, ft_write_knob("/proc/sys/vm/drop_caches", "3", NULL, 0));
 	ASSERT_EQ(0, zoneinfo_read(&zi));
-	for (size_t i = 0; i < zi.nr_zones; i++)
-		if (zi.zones[i].populated && (!z || zi.zones[i].managed > z->managed))
-			z = &zi.zones[i];
+	z = zoneinfo_largest(&zi);
 	ASSERT_NE(NULL, z);
 	node = z->node;
 	snprintf(zone, sizeof(zone), "%s", z->zone);

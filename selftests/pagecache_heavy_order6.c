@@ -313,17 +313,6 @@ static int drain_and_try(struct __test_metadata *_metadata, struct scenario *s,
 	return -EAGAIN;
 }
 
-/* The populated zone with the most managed pages: where M goes. */
-static const struct zoneinfo_zone *largest_zone(const struct zoneinfo *zi)
-{
-	const struct zoneinfo_zone *best = NULL;
-
-	for (size_t i = 0; i < zi->nr_zones; i++)
-		if (zi->zones[i].populated && (!best || zi->zones[i].managed > best->managed))
-			best = &zi->zones[i];
-	return best;
-}
-
 /* The pin floor the module requires at least: high + max(256, managed/64). */
 static uint64_t pin_floor_min(const struct zoneinfo_zone *z)
 {
@@ -342,9 +331,9 @@ static const char *zone_modifier(const char *zone)
 
 /*
  * Movable order-0 pages free in the zone, which a movable order-0 request
- * takes before it splits a larger block: the buddy list's, plus all pages
- * on the per-cpu lists (of every type: taking a few too many only splits a
- * block of the upper half).
+ * takes before it splits a larger block: the buddy list's now, plus the
+ * pages z saw on the per-cpu lists (of every type: taking a few too many
+ * only splits a block of the upper half).
  */
 static uint64_t movable_crumbs(const struct zoneinfo_zone *z)
 {
@@ -401,9 +390,6 @@ static int hold_lower_half(struct __test_metadata *_metadata, struct scenario *s
 		ASSERT_LT(hi, *mid) return -1;
 	}
 	ftr_metric(s->res, "lower_half_held_pages", (double)pages, "", FTR_NEUTRAL);
-	zoneinfo_free(zi);
-	if (zoneinfo_read(zi) || !(z = zoneinfo_find(zi, node, name)))
-		return -1;
 	crumbs = movable_crumbs(z);
 	if (crumbs) {
 		ASSERT_EQ(0, ftc_request(&s->c, "alloc api=alloc_pages gfp=" M_GFP "%s order=0 "
@@ -452,7 +438,7 @@ static int build_regions(struct __test_metadata *_metadata, struct scenario *s, 
 
 	if (zoneinfo_read(&zi))
 		return -1;
-	z = largest_zone(&zi);
+	z = zoneinfo_largest(&zi);	/* where M goes */
 	if (!z) {
 		zoneinfo_free(&zi);
 		return -1;

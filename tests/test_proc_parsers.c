@@ -360,6 +360,9 @@ TEST(zoneinfo_values)
 	/* lowmem_reserve: what DMA keeps back from DMA32 requests etc. */
 	z = zoneinfo_find(&zi, 0, "DMA");
 	EXPECT_GT(z->protection[1], 0);
+	z = zoneinfo_largest(&zi);
+	ASSERT_NE(NULL, z);
+	EXPECT_STREQ("DMA32", z->zone);
 	zoneinfo_free(&zi);
 
 	ASSERT_EQ(0, zoneinfo_parse(tn.data, tn.len, &zi, &err));
@@ -371,7 +374,16 @@ TEST(zoneinfo_values)
 	z = zoneinfo_find(&zi, 1, "DMA32");
 	ASSERT_NE(NULL, z);
 	EXPECT_FALSE(z->populated);
+	/* the largest is populated and no populated zone has more */
+	z = zoneinfo_largest(&zi);
+	ASSERT_NE(NULL, z);
+	EXPECT_TRUE(z->populated);
+	for (size_t i = 0; i < zi.nr_zones; i++)
+		if (zi.zones[i].populated)
+			EXPECT_GE(z->managed, zi.zones[i].managed);
 	zoneinfo_free(&zi);
+	zi.nr_zones = 0;
+	EXPECT_EQ(NULL, zoneinfo_largest(&zi));
 	text_free(&t61);
 	text_free(&tn);
 }
