@@ -51,8 +51,13 @@ vm --kernel "$tmp/bad" --timeout 60 -- true
 rc=$?
 check "unbootable_image_exits_125_within_timeout" test "$rc" = 125 -a $(($(date +%s) - start)) -le 70
 
+# On timeout the VM itself must be gone: a QEMU left running would hold the
+# VM lock and a core for ever (its command line names the results dir).
+timed_out_results=$tmp/r$n
 vm --kernel "$kernel" --timeout 15 -- sleep 600
-check "timeout_exits_125" test $? = 125
+rc=$?
+sleep 1
+check "timeout_exits_125_and_stops_qemu" test "$rc" = 125 -a -z "$(pgrep -f "fragtest.results=$timed_out_results( |$)")"
 
 out=$(vm --kernel "$kernel" --numa 2 --memory 1G -- sh -c 'ls -d /sys/devices/system/node/node[0-9]* | wc -l')
 check "numa_2_gives_two_nodes" test "$out" = 2
