@@ -19,7 +19,7 @@ check() { local name=$1; shift; if "$@"; then ok "$name"; else not_ok "$name" "f
 vm() { "$vmtest" --results "$tmp/r$n" "$@" </dev/null 2>"$tmp/err"; }
 
 echo "TAP version 13"
-echo "1..16"
+echo "1..17"
 
 out=$(vm --kernel 6.1 -- uname -r)
 rc=$?
@@ -93,6 +93,19 @@ r=$tmp/results
 mkdir -p "$r"
 "$vmtest" --quiet --kernel "$kernel" --results "$r" -- sh -c 'echo hello > "$FRAGTEST_RESULTS/from-guest"' </dev/null 2>/dev/null
 check "results_dir_gets_console_dmesg_and_guest_files" test -s "$r/console.log" -a -s "$r/dmesg.log" -a "$(cat "$r/from-guest" 2>/dev/null)" = hello
+
+# Static keys and tracepoints are patched while other vCPUs run the patched
+# code (every scenario toggles kmem tracepoints): the VM must survive that.
+# QEMU 7.2's multi-threaded TCG does not; see tests/text_poke_stress.sh.
+out=$(vm --kernel "$kernel" --timeout 300 -- "$top/tests/text_poke_stress.sh" 30)
+rc=$?
+rounds=$(echo "$out" | sed -n 's/^text_poke_stress: \([0-9]*\) rounds$/\1/p')
+if [[ $rc == 0 && ${rounds:-0} -ge 10 ]]; then
+	ok "cross_modifying_code_survives"
+else
+	not_ok "cross_modifying_code_survives" "exit $rc after ${rounds:-no} rounds of tracepoint toggles" \
+		"$(grep -a -m1 -E 'Oops|soft lockup|rcu_.* detected stalls' "$tmp/r$((n))/console.log" 2>/dev/null)"
+fi
 
 # The suite's health guard: a program that passes but leaves a kernel
 # warning in the log fails (a userspace-written line stands in for one).
