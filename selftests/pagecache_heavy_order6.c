@@ -353,7 +353,7 @@ static uint64_t movable_crumbs(const struct zoneinfo_zone *z)
 }
 
 /*
- * Take the free memory of the lower half of zone z into pool low: its
+ * Take the free memory of the lower half of (node, zone) into pool low: its
  * blocks (a drain keeping what lies below the middle), then the movable
  * order-0 pages left anywhere in the zone, which M's pin would otherwise
  * take first. What stays free for M is then in blocks of the upper half
@@ -366,16 +366,14 @@ static int hold_lower_half(struct __test_metadata *_metadata, struct scenario *s
 	const struct zoneinfo_zone *z = zoneinfo_find(zi, node, zone);
 	uint64_t floor, pages = 0, returned = 0, hi = 0, crumbs;
 	const char *rec;
-	char name[16];
 
 	if (!z)
 		return -1;
 	*mid = z->start_pfn + z->spanned / 2;
 	/* as low as the module lets a drain go: what stays free is mostly upper half */
 	floor = ft_drain_floor_min(z) + 16;
-	snprintf(name, sizeof(name), "%s", zone);
 	ASSERT_EQ(0, ftc_request(&s->c, "drain node=%d zone=%s above=0 below=50%% floor=%llu hold=low",
-				 node, name, (unsigned long long)floor)) {
+				 node, zone, (unsigned long long)floor)) {
 		TH_LOG("lower half: %s", s->c.reply);
 		return -1;
 	}
@@ -393,7 +391,7 @@ static int hold_lower_half(struct __test_metadata *_metadata, struct scenario *s
 	crumbs = movable_crumbs(z);
 	if (crumbs) {
 		ASSERT_EQ(0, ftc_request(&s->c, "alloc api=alloc_pages gfp=" M_GFP "%s order=0 "
-					 "count=%llu hold=low", zone_modifier(name),
+					 "count=%llu hold=low", zone_modifier(zone),
 					 (unsigned long long)(crumbs < 65536 ? crumbs : 65536))) {
 			TH_LOG("order-0 pages: %s", s->c.reply);
 			return -1;
