@@ -18,12 +18,30 @@ events=(kmem/mm_page_alloc kmem/kmalloc kmem/mm_page_free)
 for e in "${events[@]}"; do
 	[[ -w $t/events/$e/enable ]] || { echo "text_poke_stress: no event $e" >&2; exit 1; }
 done
+declare -A was_on
+for e in "${events[@]}"; do
+	was_on[$e]=$(<"$t/events/$e/enable")
+	was_on[$e]=${was_on[$e]:0:1}
+done
 scratch=$(mktemp -d) || exit 1
+loops=()
+# also on an early exit: stop the loops, put the events back as they were
+cleanup() {
+	((${#loops[@]})) && kill "${loops[@]}" 2>/dev/null
+	wait
+	for e in "${events[@]}"; do
+		echo "${was_on[$e]}" >"$t/events/$e/enable"
+	done
+	rm -rf "$scratch"
+}
+trap cleanup EXIT
 end=$(($(date +%s) + secs))
 # page allocations on the other vCPU: shmem pages written and freed, and
 # page cache faults from short-lived processes
 (while (($(date +%s) < end)); do head -c 64M /dev/zero >"$scratch/blob"; rm -f "$scratch/blob"; done) &
+loops+=($!)
 (while (($(date +%s) < end)); do sed -n 1p /proc/meminfo >/dev/null; done) &
+loops+=($!)
 rounds=0
 while (($(date +%s) < end)); do
 	for e in "${events[@]}"; do
@@ -33,6 +51,4 @@ while (($(date +%s) < end)); do
 	# progress in the console: how far a guest that dies got
 	((rounds % 10)) || echo "text_poke_stress: round $rounds" >/dev/kmsg
 done
-wait
-rm -rf "$scratch"
 echo "text_poke_stress: $rounds rounds"
