@@ -368,6 +368,57 @@ TEST_F_TIMEOUT(contract, drain_below_keeps_the_lower_half, 120)
 	EXPECT_LT(hi, end);
 }
 
+/*
+ * Only a drain/try section with a try in it runs with bottom halves disabled
+ * (atomic=1): a drain alone, or one followed by another drain, has no try to
+ * protect and runs preemptibly. Under TCG a zone's drain takes seconds, and a
+ * non-preemptible one that long is a soft lockup at watchdog_thresh=2. Each
+ * drain takes at most two order-10 blocks (its floor), so this stays quick.
+ */
+TEST_F_TIMEOUT(contract, drain_without_try_runs_preemptibly, 120)
+{
+	struct zoneinfo zi = { 0 };
+	const struct zoneinfo_zone *z;
+	uint64_t atomic = 2, floor1, floor2;
+	const char *rec;
+	char zone[16];
+	int node;
+
+	ASSERT_EQ(0, zoneinfo_read(&zi));
+	z = zoneinfo_largest(&zi);
+	ASSERT_NE(NULL, z);
+	node = z->node;
+	snprintf(zone, sizeof(zone), "%s", z->zone);
+	floor1 = z->free - 2048;
+	floor2 = z->free - 4096;
+	zoneinfo_free(&zi);
+
+	ASSERT_EQ(0, ftc_request(&self->c, "drain node=%d zone=%s above=9 floor=%llu hold=d",
+				 node, zone, (unsigned long long)floor1)) TH_LOG("%s", self->c.reply);
+	rec = ftc_record(self->c.reply, "drain", 0, 0);
+	ASSERT_NE(NULL, rec);
+	TH_LOG("alone: %.*s", (int)strcspn(rec, "\n"), rec);
+	ASSERT_TRUE(ftc_get_u64(rec, "atomic", &atomic));
+	EXPECT_EQ(0, atomic);
+
+	ASSERT_EQ(0, ftc_request(&self->c, "drain node=%d zone=%s above=9 floor=%llu hold=d; "
+				 "drain node=%d zone=%s above=9 floor=%llu hold=d; "
+				 "try api=alloc_pages gfp=GFP_ATOMIC order=0 count=1 hold=t",
+				 node, zone, (unsigned long long)floor1, node, zone,
+				 (unsigned long long)floor2)) TH_LOG("%s", self->c.reply);
+	rec = ftc_record(self->c.reply, "drain", 0, 0);
+	ASSERT_NE(NULL, rec);
+	TH_LOG("before a drain: %.*s", (int)strcspn(rec, "\n"), rec);
+	ASSERT_TRUE(ftc_get_u64(rec, "atomic", &atomic));
+	EXPECT_EQ(0, atomic);
+	rec = ftc_record(self->c.reply, "drain", 1, 0);
+	ASSERT_NE(NULL, rec);
+	TH_LOG("before a try: %.*s", (int)strcspn(rec, "\n"), rec);
+	ASSERT_TRUE(ftc_get_u64(rec, "atomic", &atomic));
+	EXPECT_EQ(1, atomic);
+	ASSERT_EQ(0, ftc_request(&self->c, "free all")) TH_LOG("%s", self->c.reply);
+}
+
 /* A /proc/vmstat counter, 0 when absent. */
 static uint64_t vmstat_counter(const char *name)
 {

@@ -331,6 +331,9 @@ static void ft_pin_refs(struct zone *zone, struct ft_pin_zone *pz, const unsigne
 	for (first = ALIGN(start, size); first + size <= end; first += size) {
 		bool guarded = false;
 
+		/* before the skip below, which takes nearly every group of a pinned zone */
+		if (!((first >> k) & 1023))
+			cond_resched();
 		if (find_next_bit(held, end - start, first - start) < first - start + size)
 			continue;	/* one of ours is in it */
 		for (pfn = first; pfn < first + size && !guarded; pfn++) {
@@ -346,8 +349,6 @@ static void ft_pin_refs(struct zone *zone, struct ft_pin_zone *pz, const unsigne
 			guarded = true;
 		}
 		pz->unguarded += !guarded;
-		if (!((first >> k) & 1023))
-			cond_resched();
 	}
 }
 
@@ -459,6 +460,7 @@ static void ft_drain_zone(struct ft_step *s, struct zone *zone, gfp_t gfp)
 		for (;;) {
 			struct zone *got;
 			unsigned long pfn;
+			u64 t;
 
 			if (zone_page_state(zone, NR_FREE_PAGES) <
 			    ft_step_floor(s, zone) + (1UL << o))
@@ -467,7 +469,16 @@ static void ft_drain_zone(struct ft_step *s, struct zone *zone, gfp_t gfp)
 				res->truncated = true;
 				goto give_back;
 			}
+			/*
+			 * Each block is zeroed (init_on_alloc): a zone's worth
+			 * takes seconds under emulation.
+			 */
+			if (!s->deadline)
+				cond_resched();
+			t = ktime_get_ns();
 			page = alloc_pages_node(zone_to_nid(zone), gfp, o);
+			t = ktime_get_ns() - t;
+			res->slowest_alloc_ns = max(res->slowest_alloc_ns, t);
 			if (!page)
 				break;
 			got = page_zone(page);
@@ -502,6 +513,7 @@ void ft_drain_run(struct ft_step *s)
 {
 	struct zone *zones[FT_MAX_TARGETS];
 	struct ft_ctx ctx = { 0 };
+	u64 start = ktime_get_ns();
 	int n, i;
 
 	n = ft_targets(s, zones, FT_MAX_TARGETS, &ctx);
@@ -514,6 +526,7 @@ void ft_drain_run(struct ft_step *s)
 		ft_drain_zone(s, zones[i], (GFP_ATOMIC & ~__GFP_KSWAPD_RECLAIM) | __GFP_NOWARN |
 				__GFP_THISNODE | bits);
 	}
+	s->res->drain_ns = ktime_get_ns() - start;
 }
 
 /* What a pin or drain kept, as pfn_lo= and pfn_hi= (none: nothing kept). */
@@ -553,6 +566,9 @@ void ft_frag_report(struct ft_step *s, int idx, struct ft_reply *r)
 		}
 		ft_printf(r, " blocks=%lu pages=%lu truncated=%d below=%u returned=%lu", blocks,
 			  pages, res->truncated, s->below_pct, res->returned);
+		ft_printf(r, " us=%llu slowest_alloc_us=%llu atomic=%d",
+			  div_u64(res->drain_ns, NSEC_PER_USEC),
+			  div_u64(res->slowest_alloc_ns, NSEC_PER_USEC), !!s->deadline);
 		ft_pfn_range(r, res->pfn_lo, res->pfn_hi);
 	}
 	for (i = 0; i < res->nr_buddy && res->buddy; i++) {

@@ -103,7 +103,7 @@ struct ft_step {
 	u64 settle_ns;
 	bool settled;
 	/* filled in while preparing and running */
-	u64 deadline;		/* ktime ns; 0: none (see FT_ATOMIC_BUDGET_NS) */
+	u64 deadline;		/* ktime ns, set only with bottom halves disabled; 0: none */
 	struct ft_pool *target;
 	struct ft_result *res;
 };
@@ -208,6 +208,7 @@ struct ft_result {
 	unsigned long drained[FT_NR_ORDERS];
 	unsigned long returned;		/* below=: pages taken above the limit, given back */
 	unsigned long pfn_lo, pfn_hi;	/* first and last page kept; pfn_lo > pfn_hi: none */
+	u64 drain_ns, slowest_alloc_ns;	/* the whole drain; its slowest allocation */
 	/* undefer: each target zone as it was found */
 	struct ft_defer_zone *defer;
 	int nr_defer;

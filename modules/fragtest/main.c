@@ -151,12 +151,28 @@ static void ft_report(struct ft_step *s, int idx, struct ft_reply *r)
 
 /*
  * Parse, check every step, then run them all under ft_lock. The longest tail
- * of drain and non-blocking try steps runs with bottom halves (and so
- * preemption) disabled from each drain up to the next: on one CPU, with its
- * per-cpu page lists, and with no softirq freeing pages between a drain and
- * its tries. Each step may run for FT_ATOMIC_BUDGET_NS and each section for
- * FT_ATOMIC_TAIL_NS, far below the soft lockup threshold (20 s).
+ * of drain and non-blocking try steps runs in sections, one from each drain
+ * up to the next. A section with a try in it runs with bottom halves (and so
+ * preemption) disabled: on one CPU, with its per-cpu page lists, and with no
+ * softirq freeing pages between a drain and its tries. Each of its steps may
+ * run for FT_ATOMIC_BUDGET_NS and the section for FT_ATOMIC_TAIL_NS, far
+ * below the soft lockup threshold (20 s). A section of drains alone has no
+ * tries to protect and runs preemptibly: under emulation a whole zone's drain
+ * takes seconds.
  */
+static bool ft_section_has_try(const struct ft_request *req, int first)
+{
+	int i;
+
+	for (i = first; i < req->nr; i++) {
+		if (i > first && req->steps[i].verb == FT_VERB_DRAIN)
+			break;
+		if (req->steps[i].verb == FT_VERB_TRY)
+			return true;
+	}
+	return false;
+}
+
 static int ft_execute(char *text, struct ft_reply *r)
 {
 	struct ft_ctx ctx = { .reply = r, .step = -1 };
@@ -190,22 +206,25 @@ static int ft_execute(char *text, struct ft_reply *r)
 		ft_report(&req->steps[i], i, r);
 	}
 	if (tail < req->nr) {
+		bool atomic = false;
 		u64 end = 0;
 
 		for (i = tail; i < req->nr; i++) {
-			/* one section from each drain up to the next one */
 			if (i == tail || req->steps[i].verb == FT_VERB_DRAIN) {
-				if (i != tail) {
+				if (atomic)
 					local_bh_enable();
-					cond_resched();
-				}
-				local_bh_disable();
+				cond_resched();
+				atomic = ft_section_has_try(req, i);
+				if (atomic)
+					local_bh_disable();
 				end = ktime_get_ns() + FT_ATOMIC_TAIL_NS;
 			}
-			req->steps[i].deadline = min(ktime_get_ns() + FT_ATOMIC_BUDGET_NS, end);
+			if (atomic)
+				req->steps[i].deadline = min(ktime_get_ns() + FT_ATOMIC_BUDGET_NS, end);
 			ft_run(&req->steps[i], r);
 		}
-		local_bh_enable();
+		if (atomic)
+			local_bh_enable();
 		for (i = tail; i < req->nr; i++)
 			ft_report(&req->steps[i], i, r);
 	}
