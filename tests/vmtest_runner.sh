@@ -39,6 +39,14 @@ check "false_exits_1" test $? = 1
 vm --kernel "$kernel" -- sh -c 'exit 7'
 check "exit_status_is_the_commands" test $? = 7
 
+# The host's view of the guest's vCPU thread, each second: a soft lockup
+# with that thread standing still is the host's stall, not the guest's.
+threads_log=$tmp/r$n/qemu-threads.log
+vm --kernel "$kernel" -- sh -c 'i=0; while [ $i -lt 200000 ]; do i=$((i + 1)); done'
+check "qemu_threads_log_follows_the_vcpu_thread" awk '
+	$2 ~ /\/TCG$|\/KVM$/ { sub("utime=", "", $4); n++; if (n == 1) first = $4 + 0; last = $4 + 0 }
+	END { exit !(n >= 3 && last > first) }' "$threads_log"
+
 # A kernel image that cannot boot: zero-filled, with real modules beside it.
 kdir=$("$top/scripts/get-kernel" "$kernel" | tail -n1)
 mkdir -p "$tmp/bad"
