@@ -47,6 +47,10 @@ check "qemu_threads_log_follows_the_vcpu_thread" awk '
 	$2 ~ /\/TCG$|\/KVM$/ { sub("utime=", "", $4); n++; if (n == 1) first = $4 + 0; last = $4 + 0 }
 	END { exit !(n >= 3 && last > first) }' "$threads_log"
 
+# Pages are not zeroed on allocation in the VM (the kernel's own report of it).
+out=$(vm --kernel "$kernel" -- sh -c 'dmesg | grep -c "mem auto-init:.*heap alloc:off"')
+check "init_on_alloc_is_off_in_the_vm" test "$out" = 1
+
 # A kernel image that cannot boot: zero-filled, with real modules beside it.
 kdir=$("$top/scripts/get-kernel" "$kernel" | tail -n1)
 mkdir -p "$tmp/bad"
