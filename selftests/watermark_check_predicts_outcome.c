@@ -70,6 +70,15 @@
  * microseconds between the module's read and the allocator's check, where
  * another CPU could move NR_FREE_PAGES by one vmstat fold. The smallest
  * margin seen on each side is reported.
+ *
+ * kswapd and kcompactd run on the test's CPU only (scen_confine_reclaimers).
+ * Every state sits below the low watermark, so each try with
+ * __GFP_KSWAPD_RECLAIM wakes kswapd; left on the other CPU it reclaims
+ * during the next tries, and one per-cpu batch it frees into the buddy
+ * lists (up to 63 pages) moves NR_FREE_PAGES past a margin between a try's
+ * buddy record and its check (seen once on 6.12: predicted to fail by 58
+ * pages, succeeded). On the test's CPU they cannot run while the tries'
+ * section has bottom halves disabled.
  */
 #include <fcntl.h>
 #include <limits.h>
@@ -595,7 +604,8 @@ static const char *zone_with_block(const char *reply, int index, struct ftc_budd
  * predicted from their buddy records. The states before leave kswapd and
  * kcompactd woken for order 3 by their failed tries, and their reclaim and
  * compaction on the other CPU can empty a group held by others (the likely
- * source; unproven). So the request first waits for them to sleep
+ * source; unproven; they now share the test's CPU, but still run whenever
+ * the pin's allocations sleep). So the request first waits for them to sleep
  * (settle), and the pin takes a reference in every group it holds none of
  * (refs=1), which neither reclaim nor migration can empty. Blocks may still
  * come back (a group free but on another CPU's per-cpu lists has nothing to
@@ -669,7 +679,8 @@ TEST_F_TIMEOUT(scenario, watermark_check_predicts_outcome, 600)
 	struct pagetypeinfo pi = { 0 };
 	uint32_t mask_values[NR_MASKS];
 	const char *scratch = getenv("FRAGTEST_SCRATCH");
-	char name[64];
+	char name[64], why[256];
+	int moved;
 
 	if (!scratch || !*scratch)
 		SKIP(return, "FRAGTEST_SCRATCH is not set (needs a disk for reclaimable page cache)");
@@ -680,6 +691,10 @@ TEST_F_TIMEOUT(scenario, watermark_check_predicts_outcome, 600)
 	zoneinfo_free(&zi);
 	pagetypeinfo_free(&pi);
 	TH_LOG("%s", k.version);
+	moved = scen_confine_reclaimers(&self->s, why, sizeof(why));
+	ASSERT_LT(0, moved) TH_LOG("%s", why);
+	TH_LOG("%d kswapd/kcompactd threads confined to CPU %d with the test", moved,
+	       sched_getcpu());
 	TH_LOG("model: %s, ALLOC_HIGHATOMIC %s", wm_era_name(k.rules.era),
 	       k.rules.highatomic_needs_high ? "only with __GFP_HIGH" : "for any non-blocking order > 0");
 	ftr_param_str(self->s.res, "wm_era", wm_era_name(k.rules.era));
