@@ -215,9 +215,10 @@ static int ft_execute(char *text, struct ft_reply *r)
 					local_bh_enable();
 				cond_resched();
 				atomic = ft_section_has_try(req, i);
-				if (atomic)
+				if (atomic) {
 					local_bh_disable();
-				end = ktime_get_ns() + FT_ATOMIC_TAIL_NS;
+					end = ktime_get_ns() + FT_ATOMIC_TAIL_NS;
+				}
 			}
 			if (atomic)
 				req->steps[i].deadline = min(ktime_get_ns() + FT_ATOMIC_BUDGET_NS, end);
