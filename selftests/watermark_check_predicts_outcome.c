@@ -135,6 +135,14 @@ struct tally {
 	int cut;		/* states built again: the module's time budget cut them */
 	int block_back;		/* fragmented state built again: a block >= 3 came back */
 	long min_pass_margin, min_fail_margin;	/* pages, see prediction.margin */
+	/*
+	 * The largest change of DMA32's free pages between the buddy records of
+	 * two consecutive tries when the first failed: a failed try frees and
+	 * takes nothing, so this is what other CPUs moved meanwhile, the race
+	 * the margins must cover.
+	 */
+	long max_drift;
+	int drift_pairs;
 };
 
 /* The prediction for one try step and what it rests on. */
@@ -271,6 +279,28 @@ static int predict(const struct kernel_rules *k, const char *reply, int idx, uin
 }
 
 /*
+ * ZONE_DMA32's free pages as the module read them before the step's try, and
+ * the level at which mask's order-0 check flipped then; -1 when absent.
+ */
+static long dma32_free(const struct kernel_rules *k, const char *reply, int idx, uint32_t mask,
+		       long *level)
+{
+	struct ftc_buddy b[MAX_ZONES];
+	int n = ftc_parse_buddy(reply, idx, b, MAX_ZONES);
+	struct wm_request r = request_for(k, mask, 0);
+	struct wm_zone z;
+
+	for (int i = 0; i < n; i++) {
+		if (strcmp(b[i].zone, "DMA32") || wm_zone_from_buddy(&b[i], &z))
+			continue;
+		*level = wm_pass_level(&z, &r);
+		return (long)b[i].free;
+	}
+	*level = -1;
+	return -1;
+}
+
+/*
  * Assert each try of a reply against its prediction. first_try is the step
  * index of the first try under test; the masks then orders follow in the
  * order of masks[] x orders[].
@@ -279,6 +309,8 @@ static void check_tries(struct __test_metadata *_metadata, const struct kernel_r
 			const char *reply, const struct scen_obs *o, int first_try,
 			const char *state, struct tally *t)
 {
+	long prev_free = -1;
+
 	for (int m = 0; m < NR_MASKS; m++) {
 		for (int oi = 0; oi < NR_ORDERS; oi++) {
 			int idx = first_try + m * NR_ORDERS + oi;
@@ -287,6 +319,7 @@ static void check_tries(struct __test_metadata *_metadata, const struct kernel_r
 			struct prediction p;
 			char printed[256];
 			uint32_t mask;
+			long free_now, level;
 			bool ok;
 
 			ASSERT_TRUE(step_mask(reply, idx, &mask)) TH_LOG("%s", reply);
@@ -296,6 +329,13 @@ static void check_tries(struct __test_metadata *_metadata, const struct kernel_r
 			ASSERT_EQ(1, res.attempts);
 			ok = res.successes == 1;
 			t->observations++;
+			free_now = dma32_free(k, reply, idx, mask, &level);
+			if (prev_free >= 0 && free_now >= 0) {
+				t->drift_pairs++;
+				if (labs(free_now - prev_free) > t->max_drift)
+					t->max_drift = labs(free_now - prev_free);
+			}
+			prev_free = ok ? -1 : free_now;
 			if (p.ok) {
 				t->pass[m][oi]++;
 				if (p.margin < t->min_pass_margin)
@@ -417,28 +457,6 @@ static int cache_file_read(const char *path)
 		;
 	close(fd);
 	return n < 0 ? -EIO : 0;
-}
-
-/*
- * ZONE_DMA32's free pages as the module read them before the step's try, and
- * the level at which mask's order-0 check flipped then; -1 when absent.
- */
-static long dma32_free(const struct kernel_rules *k, const char *reply, int idx, uint32_t mask,
-		       long *level)
-{
-	struct ftc_buddy b[MAX_ZONES];
-	int n = ftc_parse_buddy(reply, idx, b, MAX_ZONES);
-	struct wm_request r = request_for(k, mask, 0);
-	struct wm_zone z;
-
-	for (int i = 0; i < n; i++) {
-		if (strcmp(b[i].zone, "DMA32") || wm_zone_from_buddy(&b[i], &z))
-			continue;
-		*level = wm_pass_level(&z, &r);
-		return (long)b[i].free;
-	}
-	*level = -1;
-	return -1;
 }
 
 /* mask's order-0 flip level in ZONE_DMA32 of node 0, from /proc. */
@@ -720,6 +738,8 @@ TEST_F_TIMEOUT(scenario, watermark_check_predicts_outcome, 600)
 	TH_LOG("%d states, %d tries: smallest margin %ld pages on the passing side, %ld on the failing side; %d failures decided by lowmem_reserve, %d by the lists, %d zones refused by rmqueue's lists after passing the check",
 	       t.states, t.observations, t.min_pass_margin, t.min_fail_margin,
 	       t.lowmem_reserve_decided, t.list_decided, t.rmqueue_decided);
+	TH_LOG("DMA32 free pages moved by at most %ld between a failed try and the next (%d pairs)",
+	       t.max_drift, t.drift_pairs);
 	for (int m = 0; m < NR_MASKS; m++) {
 		TH_LOG("%-52s order 0: %d predicted pass, %d fail; order 3: %d pass, %d fail",
 		       masks[m], t.pass[m][0], t.fail[m][0], t.pass[m][1], t.fail[m][1]);
@@ -741,6 +761,8 @@ TEST_F_TIMEOUT(scenario, watermark_check_predicts_outcome, 600)
 	ftr_metric(self->s.res, "fragmented_rebuilt_for_a_block", t.block_back, "", FTR_NEUTRAL);
 	ftr_metric(self->s.res, "min_pass_margin", (double)t.min_pass_margin, "pages", FTR_NEUTRAL);
 	ftr_metric(self->s.res, "min_fail_margin", (double)t.min_fail_margin, "pages", FTR_NEUTRAL);
+	ftr_metric(self->s.res, "max_free_drift_after_failed_try", (double)t.max_drift, "pages",
+		   FTR_NEUTRAL);
 }
 
 TEST_HARNESS_MAIN
