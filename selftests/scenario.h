@@ -214,24 +214,61 @@ static inline void scen_watch_end(struct scenario *s, struct scen_watch *w, stru
 
 /*
  * Send a request and observe it; traced attempts are counted for the
- * gfp_flags the kernel prints for the call under test (NULL: all).
+ * gfp_flags the kernel prints for the call under test (NULL: all). With
+ * keep, the reply is copied to *keep (replacing what it held; the caller
+ * frees it) and every pool freed before anything is read: nothing of the
+ * test's own then allocates while the state is held (opening the trace file
+ * takes an order-3 iterator, which a state without such blocks answers with
+ * reclaim, compaction or the OOM killer). Returns the request's status, or
+ * the free's when that failed.
  */
+static inline int scen_observe_va(struct scenario *s, struct scen_obs *o, const char *gfp,
+				  char **keep, const char *fmt, va_list ap)
+{
+	struct scen_watch w;
+	char req[2048];
+	int err = 0;
+
+	vsnprintf(req, sizeof(req), fmt, ap);
+	scen_watch_begin(s, &w);
+	o->err = ftc_request(&s->c, "%s", req);
+	if (keep) {
+		free(*keep);
+		*keep = strdup(s->c.reply);
+		err = ftc_request(&s->c, "free all");
+	}
+	scen_watch_end(s, &w, o, gfp);
+	if (keep && !*keep && !o->err)
+		o->err = -ENOMEM;
+	return o->err ? o->err : err;
+}
+
 static inline int scen_observe(struct scenario *s, struct scen_obs *o, const char *gfp,
 			       const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 static inline int scen_observe(struct scenario *s, struct scen_obs *o, const char *gfp,
 			       const char *fmt, ...)
 {
-	struct scen_watch w;
-	char req[2048];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(req, sizeof(req), fmt, ap);
+	scen_observe_va(s, o, gfp, NULL, fmt, ap);
 	va_end(ap);
-	scen_watch_begin(s, &w);
-	o->err = ftc_request(&s->c, "%s", req);
-	scen_watch_end(s, &w, o, gfp);
 	return o->err;
+}
+
+/* scen_observe() that keeps the reply in *keep and frees every pool first. */
+static inline int scen_observe_and_free(struct scenario *s, struct scen_obs *o, char **keep,
+					const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static inline int scen_observe_and_free(struct scenario *s, struct scen_obs *o, char **keep,
+					const char *fmt, ...)
+{
+	va_list ap;
+	int err;
+
+	va_start(ap, fmt);
+	err = scen_observe_va(s, o, NULL, keep, fmt, ap);
+	va_end(ap);
+	return err;
 }
 
 /*
@@ -505,9 +542,10 @@ static inline void scen_log_compaction(struct __test_metadata *_metadata,
 }
 
 /* The buddy state the module saw before a try, as KTAP diagnostics. */
-#define SCEN_LOG_BUDDY(s, step) do { \
+#define SCEN_LOG_BUDDY(s, step) SCEN_LOG_BUDDY_OF((s)->c.reply, step)
+#define SCEN_LOG_BUDDY_OF(reply, step) do { \
 	struct ftc_buddy _b[16]; \
-	int _n = ftc_parse_buddy((s)->c.reply, (step), _b, 16); \
+	int _n = ftc_parse_buddy((reply), (step), _b, 16); \
 	for (int _i = 0; _i < _n; _i++) \
 		TH_LOG("before try: node %d %-6s free %llu of %llu managed (%llu%%), min %llu, largest free order %d", \
 		       _b[_i].node, _b[_i].zone, (unsigned long long)_b[_i].free, \
