@@ -47,6 +47,8 @@ bool health_line_is_problem(const char *line)
 		"WARNING:", "BUG:", "Oops", "general protection fault", "Kernel panic",
 		"possible circular locking", "possible recursive locking",
 		"inconsistent lock state", "UBSAN:", "KASAN:",
+		/* no test here means to run the machine out of memory */
+		"invoked oom-killer",
 	};
 
 	for (size_t i = 0; i < sizeof(plain) / sizeof(plain[0]); i++)

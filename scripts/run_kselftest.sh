@@ -107,7 +107,7 @@ timeout_of() {
 }
 
 allowed_taint=$(((1 << 12) | (1 << 13) | (1 << 18)))
-health_re='WARNING:|BUG:|Oops|general protection fault|rcu.*(self-detected stall|detected stalls)|possible circular locking|possible recursive locking|inconsistent lock state|Kernel panic|UBSAN:|KASAN:'
+health_re='WARNING:|BUG:|Oops|general protection fault|rcu.*(self-detected stall|detected stalls)|possible circular locking|possible recursive locking|inconsistent lock state|Kernel panic|UBSAN:|KASAN:|invoked oom-killer'
 taint() { cat /proc/sys/kernel/tainted 2>/dev/null || echo 0; }
 klog_lines() { dmesg 2>/dev/null | wc -l; }
 

@@ -27,6 +27,8 @@ TEST(problem_lines)
 	EXPECT_TRUE(health_line_is_problem("rcu: INFO: rcu_sched detected stalls on CPUs/tasks:"));
 	EXPECT_TRUE(health_line_is_problem("WARNING: possible circular locking dependency detected"));
 	EXPECT_TRUE(health_line_is_problem("inconsistent lock state"));
+	EXPECT_TRUE(health_line_is_problem("watermark_check invoked oom-killer: gfp_mask=0x440dc0"
+					   "(GFP_KERNEL_ACCOUNT|__GFP_COMP|__GFP_ZERO), order=3"));
 	/* expected output of the suite */
 	EXPECT_FALSE(health_line_is_problem("kworker/0:1: page allocation failure: order:4, "
 					    "mode:0x40cc0(GFP_KERNEL|__GFP_COMP)"));
