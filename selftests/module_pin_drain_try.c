@@ -67,9 +67,48 @@ FIXTURE_TEARDOWN_PARENT(pin_drain_try)
  */
 #define MAX_CUT_RUNS	3
 
+/*
+ * A run whose own record, taken just before a try, shows a free block of
+ * that order or above did not hold the state either: another CPU freed
+ * pages between the drain and the try. On 6.1 the other CPU's per-cpu list
+ * went over its high mark and gave a batch back (126 pages, twice the
+ * batch of 63), which merged into five order-3 blocks; the order-2 try
+ * then succeeded, as it should. Such a run is logged and done again. A try
+ * that succeeds while its record shows no such block still fails the test.
+ */
+#define MAX_UNDONE_RUNS	3
+
+/* Whether every pre-try record of the reply shows no block >= its order. */
+static bool state_held(const char *reply, int *order_undone)
+{
+	for (int order = 1; order <= 4; order++) {
+		struct ftc_buddy b[MAX_ZONES];
+		int n = ftc_parse_buddy(reply, 2 * order, b, MAX_ZONES);
+
+		for (int i = 0; i < n; i++) {
+			if (b[i].max_free_order >= order) {
+				*order_undone = order;
+				return false;
+			}
+		}
+	}
+	return true;
+}
+
+/* The module's records of a run, for a run that did not go as expected. */
+static void log_records(struct __test_metadata *_metadata, const char *reply, int run)
+{
+	static const char *const kinds[] = { "pin", "drain", "buddy" };
+	const char *rec;
+
+	for (size_t k = 0; k < ARRAY_SIZE(kinds); k++)
+		for (int i = 0; (rec = ftc_record(reply, kinds[k], -1, i)); i++)
+			TH_LOG("run %d: %.*s", run, (int)strcspn(rec, "\n"), rec);
+}
+
 TEST_F_TIMEOUT(pin_drain_try, atomic_order_1_to_4_fail_20_of_20, 1800)
 {
-	int runs_all_failed = 0, cut_runs = 0;
+	int runs_all_failed = 0, cut_runs = 0, undone_runs = 0;
 	uint64_t ns[5][RUNS] = { { 0 } };	/* per order, the try's own time in each run */
 	unsigned int fails[5] = { 0 };
 	double min_free_pct = 100;
@@ -77,7 +116,7 @@ TEST_F_TIMEOUT(pin_drain_try, atomic_order_1_to_4_fail_20_of_20, 1800)
 	for (int run = 0; run < RUNS; run++) {
 		uint64_t free_now, managed, bfree;
 		bool all_failed = true;
-		int maxo;
+		int maxo, undone_at;
 
 		ASSERT_EQ(0, ftc_request(&self->c, REQUEST)) TH_LOG("%s", self->c.reply);
 		if (ftc_reply_cut(self->c.reply)) {
@@ -85,6 +124,16 @@ TEST_F_TIMEOUT(pin_drain_try, atomic_order_1_to_4_fail_20_of_20, 1800)
 			       run);
 			ASSERT_EQ(0, ftc_request(&self->c, "free all; pools"));
 			ASSERT_LT(cut_runs++, MAX_CUT_RUNS) TH_LOG("the state was cut %d times", cut_runs);
+			run--;
+			continue;
+		}
+		if (!state_held(self->c.reply, &undone_at)) {
+			TH_LOG("run %d: a free block >= order %d was back before its try: run again",
+			       run, undone_at);
+			log_records(_metadata, self->c.reply, run);
+			ASSERT_EQ(0, ftc_request(&self->c, "free all; pools"));
+			ASSERT_LT(undone_runs++, MAX_UNDONE_RUNS)
+				TH_LOG("the state was undone %d times", undone_runs);
 			run--;
 			continue;
 		}
@@ -102,13 +151,10 @@ TEST_F_TIMEOUT(pin_drain_try, atomic_order_1_to_4_fail_20_of_20, 1800)
 			all_failed &= r.failures == 1;
 			fails[order] += r.failures;
 			ns[order][run] = r.have_latency ? r.median_ns : 0;
-			/* why: no free block of this order or above in any zone ... */
+			/* why: no free block of this order or above (state_held) ... */
 			n = ftc_parse_buddy(self->c.reply, step, b, MAX_ZONES);
 			ASSERT_GT(n, 0);
 			for (int i = 0; i < n; i++) {
-				EXPECT_LT(b[i].max_free_order, order)
-					TH_LOG("run %d order %d: node %d zone %s had order %d free",
-					       run, order, b[i].node, b[i].zone, b[i].max_free_order);
 				zfree += b[i].free;
 				zmanaged += b[i].managed;
 			}
@@ -119,18 +165,9 @@ TEST_F_TIMEOUT(pin_drain_try, atomic_order_1_to_4_fail_20_of_20, 1800)
 				TH_LOG("run %d order %d: %llu of %llu pages free", run, order,
 				       (unsigned long long)zfree, (unsigned long long)zmanaged);
 		}
-		/* the kernel's own view while the state is held */
-		if (!all_failed) {
-			const char *rec;
-
-			for (int i = 0; (rec = ftc_record(self->c.reply, "pin", -1, i)); i++)
-				TH_LOG("run %d: %.*s", run, (int)strcspn(rec, "\n"), rec);
-			for (int i = 0; (rec = ftc_record(self->c.reply, "drain", -1, i)); i++)
-				TH_LOG("run %d: %.*s", run, (int)strcspn(rec, "\n"), rec);
-			/* the free lists, per-cpu lists included, just before each try */
-			for (int i = 0; (rec = ftc_record(self->c.reply, "buddy", -1, i)); i++)
-				TH_LOG("run %d: %.*s", run, (int)strcspn(rec, "\n"), rec);
-		}
+		/* the kernel's own view while the state was held: pools, per-cpu lists */
+		if (!all_failed)
+			log_records(_metadata, self->c.reply, run);
 		ASSERT_EQ(0, ft_zone_totals(&free_now, &managed));
 		ASSERT_EQ(0, ft_buddy_totals(&bfree, &maxo));
 		EXPECT_GE(free_now * 100, managed * 30) TH_LOG("run %d: zoneinfo %llu of %llu free",
@@ -156,6 +193,7 @@ TEST_F_TIMEOUT(pin_drain_try, atomic_order_1_to_4_fail_20_of_20, 1800)
 	ftr_param_str(ft_case_run(), "state", "pin pattern=alt; drain above=0 before each try");
 	ftr_metric(ft_case_run(), "min_free_pct_at_try", min_free_pct, "%", FTR_NEUTRAL);
 	ftr_metric(ft_case_run(), "runs_cut_by_time_budget", cut_runs, "", FTR_NEUTRAL);
+	ftr_metric(ft_case_run(), "runs_undone_before_a_try", undone_runs, "", FTR_NEUTRAL);
 	EXPECT_EQ(RUNS, runs_all_failed);
 	EXPECT_EQ(0, (ft_tainted() & ~self->taint) & ~FT_TAINT_ALLOWED);
 	EXPECT_EQ(self->warnings, ft_klog_count("WARNING:"));
