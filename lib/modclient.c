@@ -337,6 +337,25 @@ int ftc_parse_buddy(const char *reply, int index, struct ftc_buddy *out, int max
 	return n;
 }
 
+int ftc_largest_free_order(const char *reply, int index, struct ftc_buddy *where)
+{
+	struct ftc_buddy b;
+	const char *rec;
+	int largest = -ENOENT;
+
+	/* one record at a time: no cap on how many nodes and zones there are */
+	for (int i = 0; (rec = ftc_record(reply, "buddy", index, i)); i++) {
+		if (ftc_parse_buddy(rec, index, &b, 1) != 1)
+			return -EPROTO;	/* a zone we cannot read may hold the block */
+		if (largest == -ENOENT || b.max_free_order > largest) {
+			largest = b.max_free_order;
+			if (where)
+				*where = b;
+		}
+	}
+	return largest;
+}
+
 int ftc_parse_pools(const char *reply, struct ftc_pool *out, int max, struct ftc_pool *total)
 {
 	const char *rec = ftc_record(reply, "pools", -1, 0);

@@ -88,6 +88,12 @@ struct ftc_buddy {
 };
 /* buddy records of step index, up to max; returns how many. */
 int ftc_parse_buddy(const char *reply, int index, struct ftc_buddy *out, int max);
+/*
+ * The largest free block order over all zones of step index's buddy records
+ * (-1: all empty), and into where (may be NULL) the zone that has it;
+ * -ENOENT when the step has no buddy record, -EPROTO when one is malformed.
+ */
+int ftc_largest_free_order(const char *reply, int index, struct ftc_buddy *where);
 
 struct ftc_pool {
 	char name[32];

@@ -82,14 +82,9 @@ FIXTURE_TEARDOWN_PARENT(pin_drain_try)
 static bool state_held(const char *reply, int *order_undone)
 {
 	for (int order = 1; order <= 4; order++) {
-		struct ftc_buddy b[MAX_ZONES];
-		int n = ftc_parse_buddy(reply, 2 * order, b, MAX_ZONES);
-
-		for (int i = 0; i < n; i++) {
-			if (b[i].max_free_order >= order) {
-				*order_undone = order;
-				return false;
-			}
+		if (ftc_largest_free_order(reply, 2 * order, NULL) >= order) {
+			*order_undone = order;
+			return false;
 		}
 	}
 	return true;

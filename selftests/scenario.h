@@ -278,19 +278,17 @@ static inline int scen_observe_and_free(struct scenario *s, struct scen_obs *o, 
 static inline bool scen_no_block_from(const struct scenario *s, int step, int order, char *why,
 				      size_t len)
 {
-	struct ftc_buddy b[16];
-	int n = ftc_parse_buddy(s->c.reply, step, b, 16);
+	struct ftc_buddy b;
+	int largest = ftc_largest_free_order(s->c.reply, step, &b);
 
-	snprintf(why, len, "no buddy state in the reply");
-	if (n <= 0)
+	if (largest < -1) {
+		snprintf(why, len, "no readable buddy state in the reply: %s", strerror(-largest));
 		return false;
-	for (int i = 0; i < n; i++) {
-		if (b[i].max_free_order >= order) {
-			snprintf(why, len, "node %d %s still had an order-%d block%s", b[i].node,
-				 b[i].zone, b[i].max_free_order,
-				 strstr(s->c.reply, "truncated=1") ? " (drain ran out of time)" : "");
-			return false;
-		}
+	}
+	if (largest >= order) {
+		snprintf(why, len, "node %d %s still had an order-%d block%s", b.node, b.zone,
+			 largest, strstr(s->c.reply, "truncated=1") ? " (drain ran out of time)" : "");
+		return false;
 	}
 	return true;
 }

@@ -95,6 +95,24 @@ TEST(buddy_records_with_compact_defer)
 	text_free(&t);
 }
 
+TEST(largest_free_order_over_zones)
+{
+	struct text_buf t = text_fixture_load(_metadata, REPLY);
+	struct ftc_buddy where;
+
+	/* after the drain (step 2) both zones are down to order 0 */
+	EXPECT_EQ(0, ftc_largest_free_order(t.data, 2, NULL));
+	/* after undefer (step 4) DMA32 has an order-9 block, DMA still none */
+	ASSERT_EQ(9, ftc_largest_free_order(t.data, 4, &where));
+	EXPECT_STREQ("DMA32", where.zone);
+	EXPECT_EQ(0, where.node);
+	EXPECT_EQ(-ENOENT, ftc_largest_free_order(t.data, 3, &where));
+	text_free(&t);
+	/* a zone whose record cannot be read might hold the block */
+	EXPECT_EQ(-EPROTO, ftc_largest_free_order("buddy index=0 node=0 zone=DMA32 free=x\n",
+						  0, NULL));
+}
+
 TEST(buddy_record_without_compact_defer)
 {
 	/* a module built before compact_defer, or a kernel without compaction */
