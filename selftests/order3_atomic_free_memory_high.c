@@ -50,8 +50,13 @@ static bool state_reached(const struct scenario *s, char *why, size_t len)
 static int build_and_try(struct __test_metadata *_metadata, struct scenario *s,
 			 struct scen_obs *o, const char *step, const char *gfp)
 {
+	/*
+	 * The state is freed in the same call: reading the trace afterwards
+	 * opens an iterator of order 3 on 6.12 (order 2 on 6.1), which must not
+	 * meet a machine with no block of that order left.
+	 */
 	int err = scen_build_and_try(_metadata, s, o, gfp, state_reached, NULL,
-				     STATE "try api=alloc_pages gfp=%s order=3", gfp);
+				     STATE "try api=alloc_pages gfp=%s order=3; free all", gfp);
 	struct ftc_buddy b[ZONES];
 	uint64_t free = 0, managed = 0;
 	char name[64];
@@ -92,13 +97,11 @@ TEST_F_TIMEOUT(scenario, order3_atomic_free_memory_high, 600)
 		TH_LOG("%s", self->s.c.reply);
 	ASSERT_EQ(0, ftc_parse_result(self->s.c.reply, TRY_STEP, &r));
 	EXPECT_EQ(1, r.failures);
-	ASSERT_EQ(0, ftc_request(&self->s.c, "free all"));
 
 	ASSERT_EQ(0, build_and_try(_metadata, &self->s, &loud, "warn", "GFP_ATOMIC"))
 		TH_LOG("%s", self->s.c.reply);
 	ASSERT_EQ(0, ftc_parse_result(self->s.c.reply, TRY_STEP, &r));
 	EXPECT_EQ(1, r.failures);
-	ASSERT_EQ(0, ftc_request(&self->s.c, "free all"));
 
 	for (int i = 0; i < 2; i++) {
 		const struct scen_obs *o = i ? &loud : &quiet;
