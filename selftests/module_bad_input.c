@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "kselftest_harness.h"
+#include "meminfo.h"
 #include "module_fixture.h"
 #include "nodes.h"
 
@@ -185,6 +186,63 @@ TEST_F_TIMEOUT(bad_input, ranges_and_limits, 300)
 	ASSERT_EQ(0, ftc_request(&self->c, "free all"));
 	/* a refused later step runs none of the earlier ones */
 	REFUSED("count 0", "alloc count=1 hold=early; alloc count=0");
+	/* a step never uses a pool that an earlier step of its request freed */
+	REFUSED("freed by step 1", "alloc count=1 hold=x; free pool=x; alloc count=1 hold=x");
+	REFUSED("freed by step 1", "alloc count=1 hold=x; free pool=x; free pool=x");
+	REFUSED("freed by step 0", "free all; alloc count=1 hold=x");
+	check_clean(_metadata, self);
+}
+
+/* The bytes the module's pools hold now: 0, or -1 when they cannot be read. */
+static int pools_held(struct ft_client *c, uint64_t *bytes)
+{
+	const char *rec;
+
+	if (ftc_request(c, "pools"))
+		return -1;
+	rec = ftc_record(c->reply, "pools", -1, 0);
+	return rec && ftc_get_u64(rec, "bytes", bytes) ? 0 : -1;
+}
+
+/*
+ * The pool limit (half of RAM) counts what the request's own steps hold and
+ * free before the step it checks: a free makes room for a later hold of the
+ * same request, and two holds of one request add up.
+ */
+TEST_F_TIMEOUT(bad_input, pool_limit_counts_the_request, 300)
+{
+	struct meminfo mi;
+	struct parse_error perr;
+	uint64_t ram = 0, half, held, held_b, b;
+	unsigned long chunk;
+	int order = 0;
+
+	ASSERT_EQ(0, meminfo_read(-1, &mi, &perr));
+	ASSERT_TRUE(meminfo_get(&mi, "MemTotal", &ram));
+	half = ram / 2;
+	/* chunks large enough that 40% of RAM fits in one step's count */
+	while ((ram * 2 / 5 / (self->info.page_size << order)) > (uint64_t)self->info.max_count)
+		order++;
+	chunk = self->info.page_size << order;
+	ASSERT_EQ(0, ftc_request(&self->c, "alloc order=%d count=%llu hold=a", order,
+				 (unsigned long long)(ram * 2 / 5 / chunk)));
+	ASSERT_EQ(0, pools_held(&self->c, &held)) TH_LOG("%s", self->c.reply);
+	if (held < ram * 3 / 10) {
+		ASSERT_EQ(0, ftc_request(&self->c, "free all"));
+		SKIP(return, "could hold only %llu of %llu bytes", (unsigned long long)held,
+		     (unsigned long long)ram);
+	}
+	/* b fits alone, not beside a: held/2 either side of the limit */
+	b = (half - held / 2) / chunk;
+	REFUSED("half of RAM", "alloc order=%d count=%llu hold=b", order, (unsigned long long)b);
+	ASSERT_EQ(0, ftc_request(&self->c, "free pool=a; alloc order=%d count=%llu hold=b", order,
+				 (unsigned long long)b)) TH_LOG("%s", self->c.reply);
+	ASSERT_EQ(0, pools_held(&self->c, &held_b)) TH_LOG("%s", self->c.reply);
+	EXPECT_EQ(b * chunk, held_b);
+	ASSERT_EQ(0, ftc_request(&self->c, "free all"));
+	/* each of the two fits alone; together they are over the limit */
+	REFUSED("half of RAM", "alloc order=%d count=%llu hold=c; alloc order=%d count=%llu hold=d",
+		order, (unsigned long long)(held / chunk), order, (unsigned long long)b);
 	check_clean(_metadata, self);
 }
 

@@ -164,10 +164,11 @@ static int ft_alloc_check(struct ft_step *s, struct ft_ctx *ctx)
 
 	if (s->pool[0]) {
 		total = (u64)s->count * (s->order >= 0 ? PAGE_SIZE << s->order : s->size);
-		if (total + ft_pool_held_bytes() > (u64)totalram_pages() * PAGE_SIZE / 2)
+		if (total + ctx->held > (u64)totalram_pages() * PAGE_SIZE / 2)
 			return ft_fail(ctx, -EINVAL,
 				       "pool limit: holding %llu more bytes would hold over half of RAM",
 				       total);
+		ctx->held += total;
 	}
 	return 0;
 }

@@ -126,6 +126,7 @@ struct ft_ctx {
 	int err;
 	int step;		/* 0-based step, -1 for the whole request */
 	char reason[FT_REASON_LEN];
+	u64 held;		/* bytes held in pools when the checked step runs */
 };
 
 __printf(2, 3) void ft_printf(struct ft_reply *r, const char *fmt, ...);

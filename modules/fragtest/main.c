@@ -75,8 +75,42 @@ static void ft_info(struct ft_reply *r)
 	}
 }
 
-static int ft_prepare(struct ft_step *s, struct ft_ctx *ctx)
+/*
+ * A step's pool is looked up when the request is checked, and a free
+ * destroys the pool when it runs: a step after the free would then use a
+ * pool that no longer exists. So a request never uses a pool after a step
+ * of its own has freed it (or freed all).
+ */
+static int ft_pool_not_freed(const struct ft_request *req, int idx, struct ft_ctx *ctx)
 {
+	const struct ft_step *s = &req->steps[idx];
+	int j;
+
+	if (!s->pool[0])
+		return 0;
+	for (j = 0; j < idx; j++) {
+		const struct ft_step *e = &req->steps[j];
+
+		if (e->verb == FT_VERB_FREE && (e->all || !strcmp(e->pool, s->pool)))
+			return ft_fail(ctx, -EINVAL,
+				       "pool '%s' is freed by step %d of this request already",
+				       s->pool, j);
+	}
+	return 0;
+}
+
+/*
+ * ctx->held follows what the pools will hold as the steps run, so that the
+ * pool limit counts the frees before a step and the holds of earlier allocs
+ * (a pin or drain holds what it finds, and is not counted in advance).
+ */
+static int ft_prepare(struct ft_request *req, int idx, struct ft_ctx *ctx)
+{
+	struct ft_step *s = &req->steps[idx];
+	struct ft_pool *p;
+
+	if (ft_pool_not_freed(req, idx, ctx))
+		return ctx->err;
 	switch (s->verb) {
 	case FT_VERB_ALLOC:
 		return ft_alloc_prepare(s, ctx);
@@ -90,8 +124,15 @@ static int ft_prepare(struct ft_step *s, struct ft_ctx *ctx)
 	case FT_VERB_UNDEFER:
 		return ft_undefer_prepare(s, ctx);
 	case FT_VERB_FREE:
-		if (!s->all && !ft_pool_find(s->pool))
+		if (s->all) {
+			ctx->held = 0;
+			return 0;
+		}
+		p = ft_pool_find(s->pool);
+		if (!p)
 			return ft_fail(ctx, -ENOENT, "no pool named '%s'", s->pool);
+		/* what earlier allocs of this request add to it stays counted */
+		ctx->held -= min(ctx->held, p->bytes);
 		return 0;
 	default:
 		return 0;
@@ -188,9 +229,10 @@ static int ft_execute(char *text, struct ft_reply *r)
 		ft_fail(&ctx, -EINTR, "interrupted while waiting for another request");
 		goto out;
 	}
+	ctx.held = ft_pool_held_bytes();
 	for (i = 0; i < req->nr; i++) {
 		ctx.step = i;
-		if (ft_prepare(&req->steps[i], &ctx))
+		if (ft_prepare(req, i, &ctx))
 			break;
 	}
 	if (ctx.err) {
