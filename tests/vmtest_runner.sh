@@ -136,6 +136,13 @@ out=$(vm --kernel "$kernel" -- sh -c 'p=/tmp/warns; printf "#!/bin/sh\necho \"WA
 	scripts/run-suite $p; echo "rc=$?"')
 check "health_guard_fails_a_test_that_warned" test -n "$(echo "$out" | grep -E '^not ok 1 selftests: fragtest: warns')" -a -n "$(echo "$out" | grep -E '^rc=1$')" -a -n "$(echo "$out" | grep -E 'health guard: kernel log reports a problem')"
 
+# A harness timeout leaves what runs and waits after the kill, on stdout
+# and in the kernel log (a program printing the harness's line stands in).
+out=$(vm --kernel "$kernel" -- sh -c 'p=/tmp/hangs; printf "#!/bin/sh\necho \"# hangs: Test terminated by timeout\"\nexit 1\n" > $p; chmod +x $p
+	scripts/run-suite $p; dmesg | grep -c "Show backtrace of all active CPUs"')
+check "harness_timeout_leaves_evidence" test -n "$(echo "$out" | grep -E '^# hangs: harness timeout; tasks running')" \
+	-a -n "$(echo "$out" | grep -E '^#   +PID +STAT')" -a "$(echo "$out" | tail -n1)" -ge 1
+
 # Lab safety of both runners: kill -9 each one mid-test (tests/lab_safety.sh).
 out=$("$top/tests/lab_safety.sh" "$kernel" 2>&1)
 if [[ $? -eq 0 ]]; then
