@@ -60,7 +60,7 @@ lab_sysctls_save() {
 		printf '%s %s\n' "$s" "$(tr -s '\t ' '  ' <"/proc/sys/vm/$s")" >>"$lab_saved"
 	done
 	for d in /proc/[0-9]*; do
-		read -r c <"$d/comm" 2>/dev/null || continue
+		read -r c 2>/dev/null <"$d/comm" || continue
 		case $c in kswapd*|kcompactd*) ;; *) continue ;; esac
 		l=$(lab_cpus_of "${d#/proc/}")
 		p=$(lab_policy_of "${d#/proc/}")
@@ -72,7 +72,7 @@ lab_sysctls_save() {
 # lab_cpus_restore PID NAME LIST POLICY: when PID is still NAME and was
 # changed (chrt puts back SCHED_OTHER, the kernel's policy for these threads).
 lab_cpus_restore() {
-	read -r c <"/proc/$1/comm" 2>/dev/null || return 0
+	read -r c 2>/dev/null <"/proc/$1/comm" || return 0
 	[ "$c" = "$2" ] || return 0
 	now=$(lab_policy_of "$1")
 	if [ "$4" = 0 ] && [ "$now" != 0 ] && command -v chrt >/dev/null 2>&1; then
