@@ -24,33 +24,31 @@ out=$(vm --kernel 6.1 -- uname -r)
 rc=$?
 check "uname_6_1_prints_6_1_release" test "$rc" = 0 -a -n "$(echo "$out" | grep -E '^6\.1\.[0-9]+-[0-9]+-amd64$')"
 
-out=$(vm --kernel "$kernel" -- sh -c 'echo out; echo err >&2; exit 0')
-check "stdout_and_stderr_separate" test "$out" = out -a "$(grep -c '^err$' "$tmp/err")" = 1
-
-# Arguments reach the guest unchanged: spaces, quotes, $, a newline.
-out=$(vm --kernel "$kernel" -- printf '%s|' 'a b' "it's" '$HOME' 'x
+# One boot, three checks (a boot costs 10-40 s under TCG): stdout and
+# stderr apart, arguments unchanged (spaces, quotes, $, a newline), and the
+# command's exit status.
+out=$(vm --kernel "$kernel" -- sh -c 'printf "%s|" "$@"; echo err >&2; exit 7' sh 'a b' "it's" '$HOME' 'x
 y')
+rc=$?
+check "stdout_and_stderr_separate" test "$(grep -c '^err$' "$tmp/err")" = 1 -a -z "$(echo "$out" | grep err)"
 check "arguments_arrive_unchanged" test "$out" = 'a b|it'"'"'s|$HOME|x
 y|'
+check "exit_status_is_the_commands" test $rc = 7
 
-vm --kernel "$kernel" -- false
-check "false_exits_1" test $? = 1
-
-vm --kernel "$kernel" -- sh -c 'exit 7'
-check "exit_status_is_the_commands" test $? = 7
-
-# One boot, two checks. The host's view of the guest's vCPU thread, each
+# One boot, three checks. The host's view of the guest's vCPU thread, each
 # second: a soft lockup with that thread standing still is the host's stall,
-# not the guest's. And pages are not zeroed on allocation in the VM (the
-# kernel's own report of it).
+# not the guest's. Pages are not zeroed on allocation in the VM (the
+# kernel's own report of it). And a command that fails, false, exits 1.
 threads_log=$tmp/r$n/qemu-threads.log
 out=$(vm --kernel "$kernel" -- sh -c 'i=0; while [ $i -lt 200000 ]; do i=$((i + 1)); done
-dmesg | grep -c "mem auto-init:.*heap alloc:off"')
+dmesg | grep -c "mem auto-init:.*heap alloc:off"; false')
+rc=$?
 check "qemu_threads_log_follows_the_vcpu_thread" awk '
 	$1 ~ /^[0-9]+\.[0-9]$/ && $2 ~ /\/TCG$|\/KVM$/ {
 		sub("utime=", "", $4); n++; if (n == 1) first = $4 + 0; last = $4 + 0 }
 	END { exit !(n >= 3 && last > first) }' "$threads_log"
 check "init_on_alloc_is_off_in_the_vm" test "$out" = 1
+check "false_exits_1" test $rc = 1
 
 # A kernel image that cannot boot: zero-filled, with real modules beside it.
 kdir=$("$top/scripts/get-kernel" "$kernel" | tail -n1)
@@ -74,20 +72,20 @@ check "timeout_exits_125_and_stops_qemu" test "$rc" = 125 -a -z "$(pgrep -f "fra
 # Two nodes, a CPU each in its own socket, and no WARN at boot: CPUs of one
 # core split over two nodes make topology_sane() WARN and taint the kernel W
 # (bit 9) before any test starts, hiding a test's own WARN from the taint check.
-out=$(vm --kernel "$kernel" --numa 2 --memory 1G -- sh -c 'ls -d /sys/devices/system/node/node[0-9]* | wc -l
+# The same boot has a scratch disk: ext4, writable.
+out=$(vm --kernel "$kernel" --numa 2 --memory 1G --scratch 256M -- sh -c 'ls -d /sys/devices/system/node/node[0-9]* | wc -l
 cat /sys/devices/system/node/node0/cpulist /sys/devices/system/node/node1/cpulist
-echo "W=$(($(cat /proc/sys/kernel/tainted) >> 9 & 1))"; dmesg | grep -c "not on the same node" || :')
+echo "W=$(($(cat /proc/sys/kernel/tainted) >> 9 & 1))"; dmesg | grep -c "not on the same node" || :
+findmnt -n -o FSTYPE /mnt/scratch; echo x > /mnt/scratch/f && cat /mnt/scratch/f')
 check "numa_2_gives_two_nodes" test "$(echo "$out" | sed -n 1p)" = 2
 check "numa_2_boots_without_warning" test "$(echo "$out" | sed -n 2,5p)" = "0
 1
 W=0
 0"
+check "scratch_disk_is_writable_ext4" test "$(echo "$out" | sed -n 6,7p)" = "ext4
+x"
 "$vmtest" --kernel "$kernel" --numa 2 --cpus 3 -- true </dev/null 2>"$tmp/err"
 check "numa_with_cpus_not_a_multiple_exits_2" test $? = 2 -a -n "$(grep -- '--numa 2 wants a CPU count' "$tmp/err")"
-
-out=$(vm --kernel "$kernel" --scratch 256M -- sh -c 'findmnt -n -o FSTYPE /mnt/scratch; echo x > /mnt/scratch/f && cat /mnt/scratch/f')
-check "scratch_disk_is_writable_ext4" test "$out" = "ext4
-x"
 
 # A memoryless node (CPUs, no memory), and a boot's own files under a tag so
 # that several boots can share a results directory (VM profiles).
@@ -132,16 +130,18 @@ fi
 
 # The suite's health guard: a program that passes but leaves a kernel
 # warning in the log fails (a userspace-written line stands in for one).
+# And, in the same boot, a harness timeout leaves what runs and waits after
+# the kill, on stdout and in the kernel log (a program printing the
+# harness's line stands in).
 out=$(vm --kernel "$kernel" -- sh -c 'p=/tmp/warns; printf "#!/bin/sh\necho \"WARNING: CPU: 0 PID: 1 at mm/page_alloc.c:1 fake\" > /dev/kmsg\n" > $p; chmod +x $p
-	scripts/run-suite $p; echo "rc=$?"')
-check "health_guard_fails_a_test_that_warned" test -n "$(echo "$out" | grep -E '^not ok 1 selftests: fragtest: warns')" -a -n "$(echo "$out" | grep -E '^rc=1$')" -a -n "$(echo "$out" | grep -E 'health guard: kernel log reports a problem')"
-
-# A harness timeout leaves what runs and waits after the kill, on stdout
-# and in the kernel log (a program printing the harness's line stands in).
-out=$(vm --kernel "$kernel" -- sh -c 'p=/tmp/hangs; printf "#!/bin/sh\necho \"# hangs: Test terminated by timeout\"\nexit 1\n" > $p; chmod +x $p
+	scripts/run-suite $p; echo "rc=$?"
+	p=/tmp/hangs; printf "#!/bin/sh\necho \"# hangs: Test terminated by timeout\"\nexit 1\n" > $p; chmod +x $p
 	scripts/run-suite $p; dmesg | grep -c "Show backtrace of all active CPUs"')
-check "harness_timeout_leaves_evidence" test -n "$(echo "$out" | grep -E '^# hangs: harness timeout; tasks running')" \
-	-a -n "$(echo "$out" | grep -E '^#   +PID +STAT')" -a "$(echo "$out" | tail -n1)" -ge 1
+warned=$(echo "$out" | sed '/^rc=/q')
+check "health_guard_fails_a_test_that_warned" test -n "$(echo "$warned" | grep -E '^not ok 1 selftests: fragtest: warns')" -a -n "$(echo "$warned" | grep -E '^rc=1$')" -a -n "$(echo "$warned" | grep -E 'health guard: kernel log reports a problem')"
+hung=$(echo "$out" | sed '1,/^rc=/d')
+check "harness_timeout_leaves_evidence" test -n "$(echo "$hung" | grep -E '^# hangs: harness timeout; tasks running')" \
+	-a -n "$(echo "$hung" | grep -E '^#   +PID +STAT')" -a "$(echo "$hung" | tail -n1)" -ge 1
 
 # Lab safety of both runners: kill -9 each one mid-test (tests/lab_safety.sh).
 out=$("$top/tests/lab_safety.sh" "$kernel" 2>&1)
