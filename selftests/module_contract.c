@@ -420,6 +420,20 @@ TEST_F_TIMEOUT(contract, drain_without_try_runs_preemptibly, 120)
 	ASSERT_TRUE(ftc_get_u64(rec, "atomic", &atomic));
 	EXPECT_EQ(1, atomic);
 	ASSERT_EQ(0, ftc_request(&self->c, "free all")) TH_LOG("%s", self->c.reply);
+
+	/* frees at the end run after the section and do not end it */
+	ASSERT_EQ(0, ftc_request(&self->c, "drain node=%d zone=%s above=9 floor=%llu hold=d; "
+				 "try api=alloc_pages gfp=GFP_ATOMIC order=0 count=1 hold=t; free all",
+				 node, zone, (unsigned long long)floor1)) TH_LOG("%s", self->c.reply);
+	rec = ftc_record(self->c.reply, "drain", 0, 0);
+	ASSERT_NE(NULL, rec);
+	TH_LOG("before a try and a free: %.*s", (int)strcspn(rec, "\n"), rec);
+	ASSERT_TRUE(ftc_get_u64(rec, "atomic", &atomic));
+	EXPECT_EQ(1, atomic);
+	EXPECT_NE(NULL, ftc_record(self->c.reply, "result", 1, 0));
+	ASSERT_EQ(0, ftc_request(&self->c, "pools")) TH_LOG("%s", self->c.reply);
+	EXPECT_NE(NULL, strstr(self->c.reply, "pools count=0 objects=0 pages=0 bytes=0"))
+		TH_LOG("%s", self->c.reply);
 }
 
 /* A /proc/vmstat counter, 0 when absent. */

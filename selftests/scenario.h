@@ -216,26 +216,37 @@ static inline void scen_watch_end(struct scenario *s, struct scen_watch *w, stru
  * Send a request and observe it; traced attempts are counted for the
  * gfp_flags the kernel prints for the call under test (NULL: all). With
  * keep, the reply is copied to *keep (replacing what it held; the caller
- * frees it) and every pool freed before anything is read: nothing of the
- * test's own then allocates while the state is held (opening the trace file
- * takes an order-3 iterator, which a state without such blocks answers with
- * reclaim, compaction or the OOM killer). Returns the request's status, or
- * the free's when that failed.
+ * frees it) and every pool is freed by the request itself, at its end: the
+ * module runs the free right after the tries and writes the reply after it,
+ * so nothing, the test's reading of the reply included, allocates while the
+ * state is held (opening the trace file takes an order-3 iterator, which a
+ * state without such blocks answers with reclaim, compaction or the OOM
+ * killer; a state below min answers any allocation with direct reclaim).
+ * Returns the request's status, or the free's when that failed.
  */
 static inline int scen_observe_va(struct scenario *s, struct scen_obs *o, const char *gfp,
 				  char **keep, const char *fmt, va_list ap)
 {
+	static const char free_all[] = "; free all";
 	struct scen_watch w;
 	char req[2048];
-	int err = 0;
+	int err = 0, n = vsnprintf(req, sizeof(req) - sizeof(free_all), fmt, ap);
 
-	vsnprintf(req, sizeof(req), fmt, ap);
+	if (n < 0 || (size_t)n >= sizeof(req) - sizeof(free_all)) {
+		memset(o, 0, sizeof(*o));
+		o->err = -E2BIG;	/* a cut request would build another state */
+		return o->err;
+	}
+	if (keep)
+		strcat(req, free_all);
 	scen_watch_begin(s, &w);
 	o->err = ftc_request(&s->c, "%s", req);
 	if (keep) {
 		free(*keep);
 		*keep = strdup(s->c.reply);
-		err = ftc_request(&s->c, "free all");
+		/* a refused request ran nothing, its own free included */
+		if (o->err)
+			err = ftc_request(&s->c, "free all");
 	}
 	scen_watch_end(s, &w, o, gfp);
 	if (keep && !*keep && !o->err)

@@ -199,7 +199,9 @@ static void ft_report(struct ft_step *s, int idx, struct ft_reply *r)
  * run for FT_ATOMIC_BUDGET_NS and the section for FT_ATOMIC_TAIL_NS, far
  * below the soft lockup threshold (20 s). A section of drains alone has no
  * tries to protect and runs preemptibly: under emulation a whole zone's drain
- * takes seconds.
+ * takes seconds. Free steps at the very end do not end the tail: they run
+ * after it and before its reports: a state is measured and freed in one call,
+ * and the reply grows only after the free.
  */
 static bool ft_section_has_try(const struct ft_request *req, int first)
 {
@@ -218,7 +220,7 @@ static int ft_execute(char *text, struct ft_reply *r)
 {
 	struct ft_ctx ctx = { .reply = r, .step = -1 };
 	struct ft_request *req;
-	int i, tail;
+	int i, tail, last;
 
 	req = kzalloc(sizeof(*req), GFP_KERNEL);
 	if (!req)
@@ -241,17 +243,19 @@ static int ft_execute(char *text, struct ft_reply *r)
 		goto out;
 	}
 	ctx.step = -1;
-	for (tail = req->nr; tail > 0 && ft_atomic_ok(&req->steps[tail - 1]); tail--)
+	for (last = req->nr; last > 0 && req->steps[last - 1].verb == FT_VERB_FREE; last--)
+		;
+	for (tail = last; tail > 0 && ft_atomic_ok(&req->steps[tail - 1]); tail--)
 		;
 	for (i = 0; i < tail; i++) {
 		ft_run(&req->steps[i], r);
 		ft_report(&req->steps[i], i, r);
 	}
-	if (tail < req->nr) {
+	if (tail < last) {
 		bool atomic = false;
 		u64 end = 0;
 
-		for (i = tail; i < req->nr; i++) {
+		for (i = tail; i < last; i++) {
 			if (i == tail || req->steps[i].verb == FT_VERB_DRAIN) {
 				if (atomic)
 					local_bh_enable();
@@ -268,9 +272,11 @@ static int ft_execute(char *text, struct ft_reply *r)
 		}
 		if (atomic)
 			local_bh_enable();
-		for (i = tail; i < req->nr; i++)
-			ft_report(&req->steps[i], i, r);
 	}
+	for (i = last; i < req->nr; i++)
+		ft_run(&req->steps[i], r);
+	for (i = tail; i < last; i++)
+		ft_report(&req->steps[i], i, r);
 	mutex_unlock(&ft_lock);
 	ft_printf(r, "done steps=%d status=0\n", req->nr);
 out:
