@@ -375,6 +375,12 @@ void ft_alloc_report(struct ft_step *s, int idx, struct ft_reply *r)
 		hist[res->lat[i] ? ilog2(res->lat[i]) : 0]++;
 	}
 	sort(res->lat, n, sizeof(u64), ft_cmp_u64, NULL);
+	/*
+	 * Reports run in process context, after the state they describe: a
+	 * step of 100k attempts sorts and prints for seconds under emulation,
+	 * where the reply's stores may take QEMU's slow path (27 s once).
+	 */
+	cond_resched();
 	ft_printf(r,
 		  "latency index=%d min_ns=%llu median_ns=%llu p99_ns=%llu max_ns=%llu mean_ns=%llu\n",
 		  idx, res->lat[0], res->lat[(n - 1) / 2],
@@ -392,6 +398,7 @@ void ft_alloc_report(struct ft_step *s, int idx, struct ft_reply *r)
 	for (i = 0; i < min(n, FT_MAX_LISTED); i++) {
 		struct ft_attempt *a = &res->att[i];
 
+		cond_resched();
 		if (a->ok)
 			ft_printf(r,
 				  "attempt index=%d i=%u ok=1 ns=%llu pfn=%#lx node=%d zone=%s mt=%s vmalloc=%d\n",

@@ -250,6 +250,7 @@ static int ft_execute(char *text, struct ft_reply *r)
 	for (i = 0; i < tail; i++) {
 		ft_run(&req->steps[i], r);
 		ft_report(&req->steps[i], i, r);
+		cond_resched();
 	}
 	if (tail < last) {
 		bool atomic = false;
@@ -275,8 +276,10 @@ static int ft_execute(char *text, struct ft_reply *r)
 	}
 	for (i = last; i < req->nr; i++)
 		ft_run(&req->steps[i], r);
-	for (i = tail; i < last; i++)
+	for (i = tail; i < last; i++) {
 		ft_report(&req->steps[i], i, r);
+		cond_resched();
+	}
 	mutex_unlock(&ft_lock);
 	ft_printf(r, "done steps=%d status=0\n", req->nr);
 out:
