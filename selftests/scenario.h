@@ -267,7 +267,7 @@ static inline int scen_observe(struct scenario *s, struct scen_obs *o, const cha
 	return o->err;
 }
 
-/* scen_observe() that keeps the reply in *keep and frees every pool first. */
+/* scen_observe() that keeps the reply in *keep and frees every pool in the same request. */
 static inline int scen_observe_and_free(struct scenario *s, struct scen_obs *o, char **keep,
 					const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 static inline int scen_observe_and_free(struct scenario *s, struct scen_obs *o, char **keep,
