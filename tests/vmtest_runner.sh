@@ -2,7 +2,7 @@
 # Tests of scripts/vmtest itself, on real Debian kernels: what it runs, the
 # exit statuses bisect relies on (the command's; 125 for a VM failure), and
 # the VM features the scenarios need (NUMA nodes, scratch disk, results);
-# and the runners' lab safety (tests/lab_safety.sh).
+# the runners' lab safety (tests/lab_safety.sh); and scripts/vmtest-repeat.
 # Prints TAP and a "# runner totals:" line like scripts/run-suite.
 set -uo pipefail
 
@@ -154,6 +154,52 @@ else
 	mapfile -t lines < <(echo "$out" | grep -E '^not ok|^# ')
 	not_ok "lab_safety_watchdog_cleans_up_after_killed_runners" "${lines[@]}"
 fi
+
+# scripts/vmtest-repeat's tally, with a stand-in for make: per kernel, run 2
+# of 3 is red (a failed test on 6.1; exit 125, no totals, on 6.12); and a
+# TERM mid-run stops both lanes, leaving none of their processes.
+mkdir -p "$tmp/stub"
+cat >"$tmp/stub/make" <<'STUB'
+#!/bin/bash
+for a; do case $a in KERNEL=*) k=${a#KERNEL=} ;; esac; done
+[[ " $* " == *" vmtest "* ]] || exit 0
+i=$(($(cat "$STUB_DIR/$k" 2>/dev/null || echo 0) + 1))
+echo $i >"$STUB_DIR/$k"
+sleep "${STUB_SLEEP:-0.2}"
+echo "vmtest-suite: rel-$k: results in /r/$k/$i" >&2
+if [[ $i == 2 && $k == 6.12 ]]; then exit 125; fi
+if [[ $i == 2 ]]; then
+	echo "not ok 2 selftests: fragtest: prog_b # time=1s"
+	echo "# selftests totals: pass:1 fail:1 skip:0"
+	exit 1
+fi
+echo "# selftests totals: pass:2 fail:0 skip:1"
+STUB
+chmod +x "$tmp/stub/make"
+mkdir -p "$tmp/rep1"
+out=$(PATH=$tmp/stub:$PATH STUB_DIR=$tmp/rep1 "$top/scripts/vmtest-repeat" -n 3 --logs "$tmp/rep1" 6.12 6.1 2>/dev/null)
+rc=$?
+tsv=$(sort "$tmp/rep1/runs.tsv" | cut -f1-6,8,9)
+check "vmtest_repeat_counts_green_and_red_runs" test "$rc" = 1 \
+	-a -n "$(echo "$out" | grep -xF 'vmtest-repeat: 6.1: 3 runs, 2 green, 1 red')" \
+	-a -n "$(echo "$out" | grep -xF 'vmtest-repeat: 6.12: 3 runs, 2 green, 1 red')" \
+	-a "$tsv" = "$(printf '%s\t' 6.1 1 green 2 0 1 /r/6.1/1; echo -)
+$(printf '%s\t' 6.1 2 red 1 1 0 /r/6.1/2; echo prog_b)
+$(printf '%s\t' 6.1 3 green 2 0 1 /r/6.1/3; echo -)
+$(printf '%s\t' 6.12 1 green 2 0 1 /r/6.12/1; echo -)
+$(printf '%s\t' 6.12 2 red 0 0 0 /r/6.12/2; echo -)
+$(printf '%s\t' 6.12 3 green 2 0 1 /r/6.12/3; echo -)
+kernel$(printf '\t%s' run result pass fail skip results failed)"
+mkdir -p "$tmp/rep2"
+PATH=$tmp/stub:$PATH STUB_DIR=$tmp/rep2 STUB_SLEEP=300 "$top/scripts/vmtest-repeat" -n 3 --logs "$tmp/rep2" 6.12 6.1 >/dev/null 2>&1 &
+pid=$!
+for _ in $(seq 100); do [[ $(cat "$tmp/rep2/6.1" "$tmp/rep2/6.12" 2>/dev/null | wc -l) == 2 ]] && break; sleep 0.1; done
+kill -TERM $pid
+wait $pid
+rc=$?
+sleep 0.5
+check "vmtest_repeat_term_stops_both_lanes" test "$rc" = 143 -a "$(cat "$tmp/rep2/6.1" "$tmp/rep2/6.12" 2>/dev/null | wc -l)" = 2 \
+	-a -z "$(pgrep -f "sleep 300$")"
 
 # the plan last (TAP allows it): counted, so it cannot drift from the tests
 echo "1..$n"
