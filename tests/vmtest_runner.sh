@@ -35,15 +35,17 @@ check "arguments_arrive_unchanged" test "$out" = 'a b|it'"'"'s|$HOME|x
 y|'
 check "exit_status_is_the_commands" test $rc = 7
 
-# One boot, four checks. The host's view of the guest's vCPU thread, each
+# One boot, five checks. The host's view of the guest's vCPU thread, each
 # second: a soft lockup with that thread standing still is the host's stall,
 # not the guest's. Pages are not zeroed on allocation in the VM (the
 # kernel's own report of it). The guest's CPU has no ERMS or FSRM (its
-# kernel then clears pages with rep stosq: see scripts/vmtest). And a
+# kernel then clears pages with rep stosq: see scripts/vmtest). User address
+# layouts are not randomized (norandmaps: see scripts/vmtest). And a
 # command that fails, false, exits 1.
 threads_log=$tmp/r$n/qemu-threads.log
 out=$(vm --kernel "$kernel" -- sh -c 'i=0; while [ $i -lt 200000 ]; do i=$((i + 1)); done
-dmesg | grep -c "mem auto-init:.*heap alloc:off"; grep -cwE "erms|fsrm" /proc/cpuinfo; false')
+dmesg | grep -c "mem auto-init:.*heap alloc:off"; grep -cwE "erms|fsrm" /proc/cpuinfo
+cat /proc/sys/kernel/randomize_va_space; false')
 rc=$?
 check "qemu_threads_log_follows_the_vcpu_thread" awk '
 	$1 ~ /^[0-9]+\.[0-9]$/ && $2 ~ /\/TCG$|\/KVM$/ {
@@ -51,6 +53,7 @@ check "qemu_threads_log_follows_the_vcpu_thread" awk '
 	END { exit !(n >= 3 && last > first) }' "$threads_log"
 check "init_on_alloc_is_off_in_the_vm" test "$(echo "$out" | sed -n 1p)" = 1
 check "no_erms_or_fsrm_in_the_vm" test "$(echo "$out" | sed -n 2p)" = 0
+check "no_address_randomization_in_the_vm" test "$(echo "$out" | sed -n 3p)" = 0
 check "false_exits_1" test $rc = 1
 
 # A kernel image that cannot boot: zero-filled, with real modules beside it.
