@@ -196,7 +196,8 @@ kernel$(printf '\t%s' run result pass fail skip results failed)"
 mkdir -p "$tmp/rep2"
 PATH=$tmp/stub:$PATH STUB_DIR=$tmp/rep2 STUB_SLEEP=300 "$top/scripts/vmtest-repeat" -n 3 --logs "$tmp/rep2" 6.12 6.1 >/dev/null 2>&1 &
 pid=$!
-for _ in $(seq 100); do [[ $(cat "$tmp/rep2/6.1" "$tmp/rep2/6.12" 2>/dev/null | wc -l) == 2 ]] && break; sleep 0.1; done
+# both lanes running (they start after a get-kernel per kernel, seconds each under load)
+for _ in $(seq 600); do [[ $(cat "$tmp/rep2/6.1" "$tmp/rep2/6.12" 2>/dev/null | wc -l) == 2 ]] && break; sleep 0.1; done
 kill -TERM $pid
 wait $pid
 rc=$?
